@@ -1,0 +1,20 @@
+import type { ComponentChildren } from "preact";
+
+/** The HTML document around every page: dark, full height, the island's bundle as a module. */
+export function Layout(props: { title: string; children: ComponentChildren }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+        <meta name="color-scheme" content="dark" />
+        <meta name="theme-color" content="#05080b" />
+        <title>{props.title}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/static/style.css" />
+        <script type="module" src="/static/scope.js" />
+      </head>
+      <body>{props.children}</body>
+    </html>
+  );
+}

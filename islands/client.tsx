@@ -1,0 +1,11 @@
+// Browser entry: hydrates the server-rendered island with the props the server embedded.
+import { hydrate } from "preact";
+import type { ScopeProps } from "../lib/types.ts";
+import { Scope } from "./Scope.tsx";
+
+const root = document.getElementById("scope-root");
+const data = document.getElementById("scope-props");
+if (root && data) {
+  const props = JSON.parse(data.textContent ?? "{}") as ScopeProps;
+  hydrate(<Scope {...props} />, root);
+}

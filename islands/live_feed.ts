@@ -1,0 +1,129 @@
+import { Trace } from "../lib/trace.ts";
+import type { ServerMessage } from "../lib/wire.ts";
+
+export type Connection = "connecting" | "live" | "reconnecting";
+
+export interface FeedOptions {
+  wsUrl: string;
+  dataUrl: string;
+  windowPoints: number;
+  /** called after any trace changed */
+  onData: () => void;
+  /** called when the connection state changes; `retryMs` is the wait before the next attempt */
+  onConnection: (state: Connection, retryMs: number) => void;
+}
+
+const MIN_RETRY_MS = 500;
+const MAX_RETRY_MS = 10_000;
+
+/**
+ * The viewer's side of /ws: keeps one Trace per channel, in the order channels appeared, fills
+ * seq gaps from GET /data?since=, and reconnects with exponential backoff and jitter (the server
+ * sends fresh snapshots on every connect, so nothing is lost across a reconnect but time).
+ */
+export class LiveFeed {
+  readonly traces = new Map<string, Trace>();
+  #socket: WebSocket | null = null;
+  #retryMs = MIN_RETRY_MS;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  // deltas that arrived while their channel's gap was being fetched, applied after it
+  #waiting = new Map<string, ServerMessage[]>();
+  #generation = 0;
+
+  constructor(readonly options: FeedOptions) {}
+
+  start(): void {
+    this.#connect();
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#socket?.close(1000, "page closed");
+  }
+
+  #connect(): void {
+    if (this.#closed) return;
+    const generation = ++this.#generation;
+    this.#waiting.clear();
+    const socket = new WebSocket(this.options.wsUrl);
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.#retryMs = MIN_RETRY_MS;
+      this.options.onConnection("live", 0);
+    };
+    socket.onmessage = (event) => {
+      if (generation !== this.#generation || typeof event.data !== "string") return;
+      this.#handle(JSON.parse(event.data) as ServerMessage, generation);
+    };
+    socket.onclose = () => {
+      if (this.#closed || generation !== this.#generation) return;
+      const wait = this.#retryMs * (0.75 + Math.random() * 0.5);
+      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+      this.options.onConnection("reconnecting", wait);
+      this.#retryTimer = setTimeout(() => this.#connect(), wait);
+    };
+  }
+
+  #trace(name: string): Trace {
+    let trace = this.traces.get(name);
+    if (!trace) {
+      trace = new Trace(this.options.windowPoints);
+      this.traces.set(name, trace);
+    }
+    return trace;
+  }
+
+  #handle(msg: ServerMessage, generation: number): void {
+    const waiting = this.#waiting.get(msg.channel);
+    if (waiting && msg.type !== "snapshot") {
+      waiting.push(msg);
+      return;
+    }
+    const trace = this.#trace(msg.channel);
+    if (msg.type === "snapshot") {
+      this.#waiting.delete(msg.channel);
+      trace.replace(msg.seq, msg.x, msg.y);
+    } else if (msg.type === "clear") {
+      trace.clear(msg.seq);
+    } else if (trace.append(msg.seq, msg.x, msg.y) === "gap") {
+      this.#waiting.set(msg.channel, [msg]);
+      void this.#refill(msg.channel, trace, generation);
+      return;
+    }
+    this.options.onData();
+  }
+
+  /** Fetches the points between what the trace has and the delta that arrived after a gap. */
+  async #refill(name: string, trace: Trace, generation: number): Promise<void> {
+    const query = new URLSearchParams({
+      channel: name,
+      since: String(trace.lastSeq),
+      limit: String(this.options.windowPoints),
+    });
+    try {
+      const res = await fetch(`${this.options.dataUrl}?${query}`);
+      if (res.ok) {
+        const body = await res.json();
+        const got = body.channels?.[name];
+        if (generation === this.#generation && got && trace.append(got.seq, got.x, got.y) === "gap") {
+          // the server no longer has the missing points either: start from what it has
+          trace.replace(got.seq, got.x, got.y);
+        }
+      } else {
+        await res.body?.cancel();
+      }
+    } catch {
+      // network trouble: the queued deltas below still move the trace forward
+    }
+    if (generation !== this.#generation) return;
+    const queued = this.#waiting.get(name) ?? [];
+    this.#waiting.delete(name);
+    for (const msg of queued) {
+      if (msg.type === "clear") trace.clear(msg.seq);
+      else if (trace.append(msg.seq, msg.x, msg.y) === "gap") trace.replace(msg.seq, msg.x, msg.y);
+    }
+    this.options.onData();
+  }
+}

@@ -1,0 +1,81 @@
+/** Every setting the server reads, validated once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  /** points kept per channel */
+  capacity: number;
+  maxChannels: number;
+  /** largest accepted request body */
+  maxBodyBytes: number;
+  /** most points in one POST */
+  maxBatch: number;
+  /** when set, POST and DELETE /data need `Authorization: Bearer <token>` */
+  publishToken: string | null;
+  /** origins besides the page's own that may open /ws; "*" allows any */
+  allowedOrigins: string[];
+  /** most points per channel sent to a viewer at once (snapshots, deltas) */
+  snapshotPoints: number;
+  /** interval between coalesced broadcasts */
+  tickMs: number;
+  /** bytes a viewer's socket may have unsent before it is skipped and later resynced */
+  viewerMaxBufferedBytes: number;
+  /** how long a viewer may stay backed up before it is closed */
+  viewerStallMs: number;
+}
+
+export const DEFAULT_PORT = 8080;
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+const UNITS: Record<string, number> = { "": 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
+
+/** Bytes from `1048576`, `512KiB`, `1M` or `1MiB` (binary units). */
+function bytes(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const m = /^(\d+)\s*([a-zA-Z]*)$/.exec(raw);
+  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+  if (!m || unit === undefined) {
+    throw new ConfigError(`${name} must be a size such as 1048576, 512KiB or 1MiB, got "${raw}"`);
+  }
+  const n = Number(m[1]) * unit;
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max} bytes, got ${n}`);
+  return n;
+}
+
+/**
+ * Reads the configuration from environment variables (PORT, HOST, OSC_*); throws a ConfigError
+ * naming the variable when a value is malformed or out of range.
+ */
+export function loadConfig(env: Env): Config {
+  const token = env.OSC_PUBLISH_TOKEN?.trim() || null;
+  if (token !== null && !/^[A-Za-z0-9._~+/-]+=*$/.test(token)) {
+    throw new ConfigError("OSC_PUBLISH_TOKEN must be a bearer token (letters, digits and ._~+/- only)");
+  }
+  const host = env.HOST?.trim() || "0.0.0.0";
+  return {
+    port: integer(env, "PORT", DEFAULT_PORT, 0, 65535),
+    host,
+    capacity: integer(env, "OSC_CAPACITY", 100_000, 1, 50_000_000),
+    maxChannels: integer(env, "OSC_MAX_CHANNELS", 32, 1, 10_000),
+    maxBodyBytes: bytes(env, "OSC_MAX_BODY", 1024 ** 2, 64, 1024 ** 3),
+    maxBatch: integer(env, "OSC_MAX_BATCH", 100_000, 1, 50_000_000),
+    publishToken: token,
+    allowedOrigins: (env.OSC_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
+    snapshotPoints: integer(env, "OSC_SNAPSHOT_POINTS", 20_000, 1, 10_000_000),
+    tickMs: integer(env, "OSC_TICK_MS", 16, 1, 10_000),
+    viewerMaxBufferedBytes: bytes(env, "OSC_VIEWER_MAX_BUFFER", 8 * 1024 ** 2, 1024, 1024 ** 3),
+    viewerStallMs: integer(env, "OSC_VIEWER_STALL_MS", 30_000, 100, 3_600_000),
+  };
+}

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { ConfigError, DEFAULT_PORT, loadConfig } from "./config.ts";
+
+Deno.test("config - sensible defaults from an empty environment", () => {
+  const c = loadConfig({});
+  assert.equal(c.port, DEFAULT_PORT);
+  assert.equal(c.host, "0.0.0.0");
+  assert.equal(c.capacity, 100_000);
+  assert.equal(c.maxChannels, 32);
+  assert.equal(c.maxBodyBytes, 1024 * 1024);
+  assert.equal(c.maxBatch, 100_000);
+  assert.equal(c.publishToken, null);
+  assert.deepEqual(c.allowedOrigins, []);
+});
+
+Deno.test("config - reads sizes, lists and tokens", () => {
+  const c = loadConfig({
+    PORT: "9000",
+    OSC_MAX_BODY: "512KiB",
+    OSC_ALLOWED_ORIGINS: "https://a.example, b.example:8080 ,",
+    OSC_PUBLISH_TOKEN: "s3cret",
+  });
+  assert.equal(c.port, 9000);
+  assert.equal(c.maxBodyBytes, 512 * 1024);
+  assert.deepEqual(c.allowedOrigins, ["https://a.example", "b.example:8080"]);
+  assert.equal(c.publishToken, "s3cret");
+  assert.equal(loadConfig({ OSC_MAX_BODY: "2M" }).maxBodyBytes, 2 * 1024 * 1024);
+});
+
+Deno.test("config - a bad value names its variable", () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ PORT: "abc" }, /^PORT must be a whole number/],
+    [{ PORT: "70000" }, /^PORT must be between/],
+    [{ OSC_CAPACITY: "0" }, /^OSC_CAPACITY must be between/],
+    [{ OSC_CAPACITY: "1e5" }, /^OSC_CAPACITY must be a whole number/],
+    [{ OSC_MAX_BODY: "lots" }, /^OSC_MAX_BODY must be a size/],
+    [{ OSC_PUBLISH_TOKEN: "has space" }, /^OSC_PUBLISH_TOKEN/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+  }
+});

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { formatX, looksLikeEpochSeconds, makeGrid, niceStep, slotX } from "./grid.ts";
+
+Deno.test("grid - niceStep picks the next 1-2-5 step", () => {
+  assert.equal(niceStep(0.7).step, 1);
+  assert.equal(niceStep(1).step, 1);
+  assert.equal(niceStep(1.01).step, 2);
+  assert.equal(niceStep(3).step, 5);
+  assert.equal(niceStep(6).step, 10);
+  assert.equal(niceStep(0.0003).step, 0.0005);
+  assert.equal(niceStep(1000).step, 1000);
+});
+
+Deno.test("grid - covers the range with aligned, even, bounded slots", () => {
+  for (const [a, b] of [[0, 100], [-3.7, 12.2], [1764067200.25, 1764067260.5], [5, 5], [1e-9, 2e-9]]) {
+    const g = makeGrid(a, b, 2000);
+    assert.ok(slotX(g, 0) <= a, `first slot ${slotX(g, 0)} is left of ${a}`);
+    assert.ok(slotX(g, g.slots - 1) >= b, `last slot is right of ${b}`);
+    assert.equal(g.slots % 2, 0);
+    assert.ok(g.slots <= 2000, `${g.slots} slots`);
+    assert.ok(g.slots >= 2000 / 3 || b === a, `${g.slots} slots is enough resolution`);
+    for (let i = 1; i < g.slots; i++) assert.ok(slotX(g, i) > slotX(g, i - 1), "slot values strictly increase");
+  }
+});
+
+Deno.test("grid - labels are plain and short", () => {
+  assert.equal(formatX(1.5, 3), "1.5");
+  assert.equal(formatX(120, 0), "120");
+  assert.equal(formatX(-0.25, 2), "-0.25");
+  assert.equal(formatX(1764067200, 0), "1764067200");
+  assert.ok(looksLikeEpochSeconds(1764067200, 1764067300));
+  assert.ok(!looksLikeEpochSeconds(0, 100));
+});

@@ -1,0 +1,13 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** The one error routes throw; `app.onError` turns it into `{status:"error", message, field}`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly field?: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,145 @@
+import { encodeClear, encodePoints } from "./wire.ts";
+
+/** Runs `fn` after `ms`; returns a function that cancels it. Injected so tests own the clock. */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+export const timerSchedule: Schedule = (fn, ms) => {
+  const id = setTimeout(fn, ms);
+  return () => clearTimeout(id);
+};
+
+export interface HubOptions {
+  /** coalescing interval: at most one message per channel per tick */
+  tickMs: number;
+  /** most points per channel kept for the next tick; older ones are dropped (viewers refill) */
+  maxDeltaPoints: number;
+  schedule?: Schedule;
+}
+
+interface Pending {
+  x: Float64Array[];
+  y: Float64Array[];
+  count: number;
+  lastSeq: number;
+}
+
+export type Subscriber = (text: string) => void;
+
+/**
+ * Fan-out of accepted batches to viewers. Batches that arrive within one tick are merged into
+ * one message per channel and serialised once for every subscriber, so ingest cost does not grow
+ * with the number of viewers and a burst of tiny POSTs becomes a few frames.
+ */
+export class Hub {
+  readonly #subscribers = new Set<Subscriber>();
+  readonly #pending = new Map<string, Pending>();
+  readonly #clears = new Map<string, number>();
+  readonly #schedule: Schedule;
+  #cancel: (() => void) | null = null;
+
+  constructor(readonly options: HubOptions) {
+    this.#schedule = options.schedule ?? timerSchedule;
+  }
+
+  get subscriberCount(): number {
+    return this.#subscribers.size;
+  }
+
+  /** Adds a subscriber; returns the function that removes it. */
+  subscribe(fn: Subscriber): () => void {
+    this.#subscribers.add(fn);
+    return () => {
+      this.#subscribers.delete(fn);
+    };
+  }
+
+  /** Queues an accepted batch whose last point has seq `lastSeq`. */
+  publish(channel: string, x: Float64Array, y: Float64Array, lastSeq: number): void {
+    let p = this.#pending.get(channel);
+    if (!p) {
+      p = { x: [], y: [], count: 0, lastSeq };
+      this.#pending.set(channel, p);
+    }
+    p.x.push(x);
+    p.y.push(y);
+    p.count += x.length;
+    p.lastSeq = lastSeq;
+    // bound memory between ticks: a viewer that misses the dropped points sees a seq gap
+    const max = this.options.maxDeltaPoints;
+    while (p.count - p.x[0].length >= max) {
+      p.count -= p.x[0].length;
+      p.x.shift();
+      p.y.shift();
+    }
+    this.#arm();
+  }
+
+  /** Queues a clear; points queued for the channel before it are moot and dropped. */
+  clear(channel: string, lastSeq: number): void {
+    this.#pending.delete(channel);
+    this.#clears.set(channel, lastSeq);
+    this.#arm();
+  }
+
+  #arm(): void {
+    if (this.#cancel === null && this.#subscribers.size > 0) {
+      this.#cancel = this.#schedule(() => {
+        this.#cancel = null;
+        this.flush();
+      }, this.options.tickMs);
+    }
+    // with nobody listening there is nothing to send: drop instead of queueing
+    if (this.#subscribers.size === 0) {
+      this.#pending.clear();
+      this.#clears.clear();
+    }
+  }
+
+  /** Sends everything queued now: clears first, then one points message per channel. */
+  flush(): void {
+    const texts: string[] = [];
+    for (const [channel, seq] of this.#clears) texts.push(encodeClear(channel, seq));
+    for (const [channel, p] of this.#pending) {
+      const [x, y] = concatTail(p, this.options.maxDeltaPoints);
+      texts.push(encodePoints("points", channel, p.lastSeq, x, y));
+    }
+    this.#clears.clear();
+    this.#pending.clear();
+    if (texts.length === 0) return;
+    // iterate a snapshot: a subscriber may unsubscribe (or subscribe another) while we send
+    for (const fn of [...this.#subscribers]) {
+      for (const text of texts) {
+        try {
+          fn(text);
+        } catch (e) {
+          // one broken viewer must not starve the rest
+          console.error("hub subscriber failed:", e);
+        }
+      }
+    }
+  }
+
+  /** Cancels the pending tick; queued messages are dropped. */
+  close(): void {
+    this.#cancel?.();
+    this.#cancel = null;
+    this.#pending.clear();
+    this.#clears.clear();
+  }
+}
+
+function concatTail(p: Pending, max: number): [Float64Array, Float64Array] {
+  if (p.x.length === 1 && p.count <= max) return [p.x[0], p.y[0]];
+  const n = Math.min(p.count, max);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  let end = n;
+  for (let i = p.x.length - 1; i >= 0 && end > 0; i--) {
+    const cx = p.x[i];
+    const take = Math.min(cx.length, end);
+    x.set(cx.subarray(cx.length - take), end - take);
+    y.set(p.y[i].subarray(cx.length - take), end - take);
+    end -= take;
+  }
+  return [x, y];
+}

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { Hub, type Schedule } from "./hub.ts";
+import type { ServerMessage } from "./wire.ts";
+
+/** A clock the test advances by hand: `tick()` runs what the hub scheduled. */
+function manualSchedule() {
+  const queue: (() => void)[] = [];
+  const schedule: Schedule = (fn) => {
+    queue.push(fn);
+    return () => queue.splice(queue.indexOf(fn), 1);
+  };
+  return { schedule, pending: () => queue.length, tick: () => queue.splice(0).forEach((fn) => fn()) };
+}
+
+const f = (...v: number[]) => Float64Array.from(v);
+
+function listen(hub: Hub) {
+  const got: ServerMessage[] = [];
+  const off = hub.subscribe((text) => got.push(JSON.parse(text)));
+  return { got, off };
+}
+
+Deno.test("hub - coalesces batches within a tick into one message per channel", () => {
+  const clock = manualSchedule();
+  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  const { got } = listen(hub);
+  hub.publish("a", f(1), f(10), 1);
+  hub.publish("a", f(2, 3), f(20, 30), 3);
+  hub.publish("b", f(5), f(50), 1);
+  assert.equal(clock.pending(), 1, "one timer for the whole tick");
+  assert.equal(got.length, 0, "nothing is sent before the tick");
+  clock.tick();
+  assert.deepEqual(got, [
+    { type: "points", channel: "a", seq: 3, x: [1, 2, 3], y: [10, 20, 30] },
+    { type: "points", channel: "b", seq: 1, x: [5], y: [50] },
+  ]);
+  assert.equal(clock.pending(), 0, "no timer while idle");
+});
+
+Deno.test("hub - every subscriber gets the same messages in order", () => {
+  const clock = manualSchedule();
+  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  const one = listen(hub);
+  const two = listen(hub);
+  for (let i = 1; i <= 5; i++) {
+    hub.publish("a", f(i), f(i), i);
+    clock.tick();
+  }
+  assert.deepEqual(one.got.map((m) => m.seq), [1, 2, 3, 4, 5]);
+  assert.deepEqual(two.got, one.got);
+});
+
+Deno.test("hub - keeps only the newest points of a burst, so the seq shows the gap", () => {
+  const clock = manualSchedule();
+  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 4, schedule: clock.schedule });
+  const { got } = listen(hub);
+  hub.publish("a", f(1, 2, 3), f(1, 2, 3), 3);
+  hub.publish("a", f(4, 5), f(4, 5), 5);
+  hub.publish("a", f(6, 7, 8), f(6, 7, 8), 8);
+  clock.tick();
+  assert.deepEqual(got, [{ type: "points", channel: "a", seq: 8, x: [5, 6, 7, 8], y: [5, 6, 7, 8] }]);
+});
+
+Deno.test("hub - a clear drops the points queued before it and is sent first", () => {
+  const clock = manualSchedule();
+  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  const { got } = listen(hub);
+  hub.publish("a", f(1), f(1), 1);
+  hub.clear("a", 1);
+  hub.publish("a", f(2), f(2), 2);
+  clock.tick();
+  assert.deepEqual(got, [
+    { type: "clear", channel: "a", seq: 1 },
+    { type: "points", channel: "a", seq: 2, x: [2], y: [2] },
+  ]);
+});
+
+Deno.test("hub - a subscriber that throws or leaves mid-broadcast does not starve the others", () => {
+  const clock = manualSchedule();
+  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  const seen: string[] = [];
+  const offFirst = hub.subscribe(() => {
+    seen.push("first");
+    offFirst();
+  });
+  hub.subscribe(() => {
+    throw new Error("broken socket");
+  });
+  hub.subscribe(() => seen.push("third"));
+  const error = console.error;
+  console.error = () => {};
+  try {
+    hub.publish("a", f(1), f(1), 1);
+    clock.tick();
+    hub.publish("a", f(2), f(2), 2);
+    clock.tick();
+  } finally {
+    console.error = error;
+  }
+  assert.deepEqual(seen, ["first", "third", "third"]);
+  assert.equal(hub.subscriberCount, 2);
+});
+
+Deno.test("hub - with no subscribers nothing is queued or scheduled", () => {
+  const clock = manualSchedule();
+  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  hub.publish("a", f(1), f(1), 1);
+  assert.equal(clock.pending(), 0);
+  const { got } = listen(hub);
+  hub.flush();
+  assert.equal(got.length, 0);
+});

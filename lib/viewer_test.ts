@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { CLOSE_TOO_SLOW, Viewer } from "./viewer.ts";
+
+class FakeSocket {
+  bufferedAmount = 0;
+  sent: string[] = [];
+  closedWith: [number?, string?] | null = null;
+  send(text: string) {
+    this.sent.push(text);
+  }
+  close(code?: number, reason?: string) {
+    this.closedWith = [code, reason];
+  }
+}
+
+function setup() {
+  const socket = new FakeSocket();
+  let now = 0;
+  const viewer = new Viewer(socket, {
+    maxBufferedBytes: 1000,
+    stallMs: 5000,
+    snapshot: () => ["snap-a", "snap-b"],
+    now: () => now,
+  });
+  return { socket, viewer, advance: (ms: number) => (now += ms) };
+}
+
+Deno.test("viewer - sends the snapshot, then every delta while the socket keeps up", () => {
+  const { socket, viewer } = setup();
+  viewer.start();
+  viewer.deliver("d1");
+  viewer.deliver("d2");
+  assert.deepEqual(socket.sent, ["snap-a", "snap-b", "d1", "d2"]);
+});
+
+Deno.test("viewer - skips deltas while backed up and resyncs with a snapshot once drained", () => {
+  const { socket, viewer } = setup();
+  socket.bufferedAmount = 5000;
+  viewer.deliver("d1");
+  viewer.deliver("d2");
+  assert.equal(viewer.behind, true);
+  assert.deepEqual(socket.sent, [], "nothing queued while the socket is full");
+  socket.bufferedAmount = 600; // drained, but not enough yet
+  viewer.deliver("d3");
+  assert.deepEqual(socket.sent, []);
+  socket.bufferedAmount = 100;
+  viewer.deliver("d4");
+  assert.deepEqual(socket.sent, ["snap-a", "snap-b"], "the snapshot replaces the skipped deltas");
+  viewer.deliver("d5");
+  assert.deepEqual(socket.sent, ["snap-a", "snap-b", "d5"]);
+});
+
+Deno.test("viewer - closes a socket that stays backed up past the stall limit", () => {
+  const { socket, viewer, advance } = setup();
+  socket.bufferedAmount = 5000;
+  viewer.deliver("d1");
+  advance(4000);
+  viewer.deliver("d2");
+  assert.equal(socket.closedWith, null);
+  advance(2000);
+  viewer.deliver("d3");
+  assert.deepEqual(socket.closedWith, [CLOSE_TOO_SLOW, "viewer too slow"]);
+  viewer.deliver("d4");
+  assert.deepEqual(socket.sent, []);
+});

@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { upgradeWebSocket } from "hono/deno";
+import { HttpError } from "../lib/http_error.ts";
+import { originAllowed } from "../lib/origin.ts";
+import { snapshotMessages, type State } from "../lib/state.ts";
+import { Viewer } from "../lib/viewer.ts";
+
+/** GET /ws: a snapshot per channel, then coalesced deltas, for as long as the viewer keeps up. */
+export function wsRoutes(state: State): Hono {
+  const app = new Hono();
+  app.get(
+    "/",
+    (c, next) => {
+      if (!originAllowed(c.req.header("origin"), c.req.header("host"), state.config.allowedOrigins)) {
+        throw new HttpError(403, "origin is not allowed to open /ws; list it in OSC_ALLOWED_ORIGINS", "origin");
+      }
+      return next();
+    },
+    upgradeWebSocket(() => {
+      let viewer: Viewer | undefined;
+      let unsubscribe = () => {};
+      return {
+        onOpen(_event, ws) {
+          viewer = new Viewer(ws.raw as WebSocket, {
+            maxBufferedBytes: state.config.viewerMaxBufferedBytes,
+            stallMs: state.config.viewerStallMs,
+            snapshot: () => snapshotMessages(state),
+          });
+          state.viewers.add(viewer);
+          viewer.start();
+          const v = viewer;
+          unsubscribe = state.hub.subscribe((text) => v.deliver(text));
+        },
+        // viewers have nothing to say yet; whatever they send is ignored
+        onClose() {
+          unsubscribe();
+          if (viewer) state.viewers.delete(viewer);
+        },
+      };
+    }),
+    () => {
+      throw new HttpError(426, "GET /ws expects a WebSocket upgrade", "upgrade", { Upgrade: "websocket" });
+    },
+  );
+  return app;
+}
