@@ -28,10 +28,9 @@ export function pageRoutes(state: State): Hono {
       windowPoints: state.config.snapshotPoints,
       channels,
     };
-    const total = state.channels.names().reduce((n, name) => n + state.channels.get(name)!.size, 0);
     const html = renderToString(
       <Layout title="Web Oscilloscope">
-        <Header channelCount={channels.length} pointCount={total} />
+        <Header />
         <main id="scope-root">
           <Scope {...props} />
         </main>

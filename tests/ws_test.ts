@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import type { PointsMessage, ServerMessage } from "../lib/wire.ts";
+import { post, send, withServer } from "./helpers.ts";
+
+/** A viewer on /ws that collects messages and can wait for one that matches. */
+function viewer(base: string, headers: Record<string, string> = {}) {
+  const messages: ServerMessage[] = [];
+  const waiters: (() => void)[] = [];
+  const ws = new WebSocket(base.replace("http", "ws") + "/ws", { headers } as never);
+  ws.onmessage = (e) => {
+    messages.push(JSON.parse(e.data));
+    waiters.splice(0).forEach((w) => w());
+  };
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve();
+    ws.onerror = (e) => reject(new Error((e as ErrorEvent).message));
+  });
+  const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
+  return {
+    messages,
+    opened,
+    async until(pred: (m: ServerMessage[]) => boolean, timeoutMs = 3000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!pred(messages)) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out; got ${JSON.stringify(messages).slice(0, 300)}`);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          new Promise<void>((r) => waiters.push(r)),
+          new Promise<void>((r) => (timer = setTimeout(r, left))),
+        ]);
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      ws.close();
+      await closed;
+    },
+  };
+}
+
+Deno.test("/ws - a snapshot per channel on connect, then deltas carrying posted values", async () => {
+  await withServer({}, async (base) => {
+    await post(base, { x: [1, 2], y: [10, 20] }, { query: "?channel=a" });
+    await post(base, { x: 5, y: 50 }, { query: "?channel=b" });
+    const v = viewer(base);
+    try {
+      await v.opened;
+      await v.until((m) => m.length >= 2);
+      assert.deepEqual(v.messages, [
+        { type: "snapshot", channel: "a", seq: 2, x: [1, 2], y: [10, 20] },
+        { type: "snapshot", channel: "b", seq: 1, x: [5], y: [50] },
+      ]);
+      await post(base, { x: 3, y: 56.78 }, { query: "?channel=a" });
+      await v.until((m) => m.some((x) => x.type === "points"));
+      assert.deepEqual(v.messages[2], { type: "points", channel: "a", seq: 3, x: [3], y: [56.78] });
+    } finally {
+      await v.close();
+    }
+  });
+});
+
+Deno.test("/ws - a burst of posts is coalesced, in seq order, with nothing lost", async () => {
+  await withServer({}, async (base) => {
+    const v = viewer(base);
+    try {
+      await v.opened;
+      const posts = [];
+      for (let i = 1; i <= 60; i++) posts.push(post(base, { x: i, y: i * 2 }));
+      await Promise.all(posts);
+      const count = (m: ServerMessage[]) =>
+        m.reduce((n, x) => n + (x.type === "points" ? (x as PointsMessage).x.length : 0), 0);
+      await v.until((m) => count(m) >= 60);
+      const deltas = v.messages.filter((m): m is PointsMessage => m.type === "points");
+      assert.ok(deltas.length < 60, `${deltas.length} messages for 60 posts`);
+      let expected = 1;
+      for (const d of deltas) {
+        assert.equal(d.seq - d.x.length + 1, expected, "contiguous seqs");
+        expected = d.seq + 1;
+      }
+      const ys = deltas.flatMap((d) => d.y);
+      assert.equal(ys.length, 60);
+      assert.deepEqual(ys.slice().sort((a, b) => a - b), Array.from({ length: 60 }, (_, i) => (i + 1) * 2));
+    } finally {
+      await v.close();
+    }
+  });
+});
+
+Deno.test("/ws - a clear reaches viewers", async () => {
+  await withServer({}, async (base) => {
+    await post(base, { y: [1, 2, 3] });
+    const v = viewer(base);
+    try {
+      await v.until((m) => m.length >= 1);
+      await send(`${base}/data?channel=default`, { method: "DELETE" });
+      await v.until((m) => m.some((x) => x.type === "clear"));
+      assert.deepEqual(v.messages.at(-1), { type: "clear", channel: "default", seq: 3 });
+    } finally {
+      await v.close();
+    }
+  });
+});
+
+Deno.test("/ws - upgrades from another site's page are refused with 403", async () => {
+  await withServer({ OSC_ALLOWED_ORIGINS: "https://dash.example" }, async (base) => {
+    const evil = viewer(base, { origin: "https://evil.example" });
+    await assert.rejects(evil.opened, /403/);
+    await evil.close();
+    const direct = await send(`${base}/ws`, {
+      headers: {
+        upgrade: "websocket",
+        connection: "Upgrade",
+        origin: "https://evil.example",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+        "sec-websocket-version": "13",
+      },
+    });
+    assert.equal(direct.status, 403);
+    assert.equal(direct.json.field, "origin");
+    for (const origin of ["https://dash.example", base]) {
+      const ok = viewer(base, { origin });
+      await ok.opened;
+      await ok.close();
+    }
+  });
+});
+
+Deno.test("/ws - a plain GET is told to upgrade", async () => {
+  await withServer({}, async (base) => {
+    const r = await send(`${base}/ws`);
+    assert.equal(r.status, 426);
+    assert.equal(r.json.status, "error");
+  });
+});
