@@ -27,16 +27,33 @@ export function createApp(config: Config): App {
       // the bundle's name is fixed, so make browsers revalidate instead of keeping an old one
       c.header("Cache-Control", "no-cache");
     })
-    .get("/static/*", serveStatic({ root: new URL(".", import.meta.url).pathname }))
-    .notFound((c) => c.json({ status: "error", message: `no route for ${c.req.method} ${c.req.path}` }, 404))
+    .get(
+      "/static/*",
+      serveStatic({ root: new URL(".", import.meta.url).pathname }),
+    )
+    .notFound((c) =>
+      c.json({
+        status: "error",
+        message: `no route for ${c.req.method} ${c.req.path}`,
+      }, 404)
+    )
     .onError((err, c) => {
       // every error reaches the client as the JSON the original's clients already parse
       if (err instanceof HttpError) {
-        for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-        return c.json({ status: "error", message: err.message, field: err.field }, err.status);
+        for (const [name, value] of Object.entries(err.headers ?? {})) {
+          c.header(name, value);
+        }
+        return c.json({
+          status: "error",
+          message: err.message,
+          field: err.field,
+        }, err.status);
       }
       if (err instanceof HTTPException) {
-        return c.json({ status: "error", message: err.message || "request refused" }, err.status);
+        return c.json({
+          status: "error",
+          message: err.message || "request refused",
+        }, err.status);
       }
       console.error(`${c.req.method} ${c.req.path} failed:`, err);
       return c.json({ status: "error", message: "internal error" }, 500);
@@ -45,7 +62,9 @@ export function createApp(config: Config): App {
     state,
     close() {
       state.hub.close();
-      for (const viewer of state.viewers) viewer.close(1001, "server shutting down");
+      for (const viewer of state.viewers) {
+        viewer.close(1001, "server shutting down");
+      }
     },
   });
 }
@@ -64,8 +83,12 @@ if (import.meta.main) {
     hostname: config.host,
     port: config.port,
     onListen({ hostname, port }) {
-      const shown = hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
-      console.log(`Web Oscilloscope on http://${shown}:${port}  (publish: POST http://${shown}:${port}/data)`);
+      const shown = hostname === "0.0.0.0" || hostname === "::"
+        ? "localhost"
+        : hostname;
+      console.log(
+        `Web Oscilloscope on http://${shown}:${port}  (publish: POST http://${shown}:${port}/data)`,
+      );
     },
   }, app.fetch);
   const shutdown = async () => {

@@ -4,7 +4,15 @@ export function Header() {
     <header class="top">
       <a class="brand" href="/">
         <svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
-          <rect x="1" y="1" width="30" height="30" rx="6" fill="#0c1218" stroke="#2a3948" />
+          <rect
+            x="1"
+            y="1"
+            width="30"
+            height="30"
+            rx="6"
+            fill="#0c1218"
+            stroke="#2a3948"
+          />
           <path
             d="M4 17h5l3-9 4 16 3-11 2 4h7"
             fill="none"

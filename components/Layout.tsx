@@ -6,7 +6,10 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
     <html lang="en">
       <head>
         <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+        <meta
+          name="viewport"
+          content="width=device-width, initial-scale=1, viewport-fit=cover"
+        />
         <meta name="color-scheme" content="dark" />
         <meta name="theme-color" content="#05080b" />
         <title>{props.title}</title>

@@ -25,9 +25,17 @@ export function Scope(props: ScopeProps) {
   const connection = useSignal<Connection>("connecting");
   const retrySeconds = useSignal(0);
   const legend = useSignal<LegendEntry[]>(
-    props.channels.map((c, i) => ({ name: c.name, color: traceColor(i), lastY: c.lastY, count: c.count, rate: 0 })),
+    props.channels.map((c, i) => ({
+      name: c.name,
+      color: traceColor(i),
+      lastY: c.lastY,
+      count: c.count,
+      rate: 0,
+    })),
   );
-  const readout = useSignal<{ x: string; values: [string, string, string][] } | null>(null);
+  const readout = useSignal<
+    { x: string; values: [string, string, string][] } | null
+  >(null);
   const hasPoints = useComputed(() => legend.value.some((c) => c.count > 0));
   const chartRef = useRef<HTMLDivElement>(null);
 
@@ -41,14 +49,19 @@ export function Scope(props: ScopeProps) {
     props.channels.forEach((c) => colorOf(c.name));
 
     const chart = new LiveChart(chartRef.current!, (r: Readout | null) => {
-      readout.value = r === null
-        ? null
-        : { x: chart.formatX(r.x), values: r.values.map(([name, y]) => [name, colorOf(name), formatY(y)]) };
+      readout.value = r === null ? null : {
+        x: chart.formatX(r.x),
+        values: r.values.map((
+          [name, y],
+        ) => [name, colorOf(name), formatY(y)]),
+      };
     });
     let dirty = true;
     let frame = 0;
     const feed = new LiveFeed({
-      wsUrl: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`,
+      wsUrl: `${
+        location.protocol === "https:" ? "wss" : "ws"
+      }://${location.host}/ws`,
       dataUrl: "/data",
       windowPoints: props.windowPoints,
       onData: () => {
@@ -64,7 +77,9 @@ export function Scope(props: ScopeProps) {
     const history: { t: number; counts: Map<string, number> }[] = [];
     const updateLegend = () => {
       const now = performance.now();
-      const counts = new Map([...feed.traces].map(([name, t]) => [name, t.received]));
+      const counts = new Map(
+        [...feed.traces].map(([name, t]) => [name, t.received]),
+      );
       history.push({ t: now, counts });
       while (history.length > 1 && now - history[0].t > 2000) history.shift();
       const past = history[0];
@@ -74,7 +89,9 @@ export function Scope(props: ScopeProps) {
         color: colorOf(name),
         lastY: trace.ring.size > 0 ? trace.lastY : null,
         count: trace.ring.size,
-        rate: seconds > 0 ? (trace.received - (past.counts.get(name) ?? 0)) / seconds : 0,
+        rate: seconds > 0
+          ? (trace.received - (past.counts.get(name) ?? 0)) / seconds
+          : 0,
       }));
     };
 
@@ -84,7 +101,9 @@ export function Scope(props: ScopeProps) {
         dirty = false;
         chart.draw(feed.traces, colorOf);
         updateLegend();
-        chartRef.current!.dataset.points = String(legend.value.reduce((n, c) => n + c.count, 0));
+        chartRef.current!.dataset.points = String(
+          legend.value.reduce((n, c) => n + c.count, 0),
+        );
       }
       frame = requestAnimationFrame(loop);
     };
@@ -99,22 +118,43 @@ export function Scope(props: ScopeProps) {
     };
   }, []);
 
-  const curl = `curl -X POST${props.tokenRequired ? ' -H "Authorization: Bearer $OSC_PUBLISH_TOKEN"' : ""} -d '{"x": 1, "y": 2}' ${props.publishUrl}`;
+  const curl = `curl -X POST${
+    props.tokenRequired ? ' -H "Authorization: Bearer $OSC_PUBLISH_TOKEN"' : ""
+  } -d '{"x": 1, "y": 2}' ${props.publishUrl}`;
   const state = connection.value;
   return (
     <section class="scope" aria-label="Oscilloscope">
       <div class="scope-bar">
-        <span class={`conn conn-${state}`} role="status" aria-live="polite" data-state={state}>
+        <span
+          class={`conn conn-${state}`}
+          role="status"
+          aria-live="polite"
+          data-state={state}
+        >
           <span class="conn-dot" aria-hidden="true" />
-          {state === "live" ? "live" : state === "connecting" ? "connecting…" : `reconnecting${retrySeconds.value > 0 ? ` in ${retrySeconds.value} s` : "…"}`}
+          {state === "live"
+            ? "live"
+            : state === "connecting"
+            ? "connecting…"
+            : `reconnecting${
+              retrySeconds.value > 0 ? ` in ${retrySeconds.value} s` : "…"
+            }`}
         </span>
         <ul class="legend" aria-label="Channels">
           {legend.value.map((c) => (
             <li class="chip" key={c.name} data-channel={c.name}>
-              <span class="swatch" style={{ background: c.color }} aria-hidden="true" />
+              <span
+                class="swatch"
+                style={{ background: c.color }}
+                aria-hidden="true"
+              />
               <span class="chip-name">{c.name}</span>
-              <span class="chip-value" data-value>{c.lastY === null ? "–" : formatY(c.lastY)}</span>
-              <span class="chip-meta">{c.rate >= 0.05 ? `${formatRate(c.rate)}/s` : `${c.count} pts`}</span>
+              <span class="chip-value" data-value>
+                {c.lastY === null ? "–" : formatY(c.lastY)}
+              </span>
+              <span class="chip-meta">
+                {c.rate >= 0.05 ? `${formatRate(c.rate)}/s` : `${c.count} pts`}
+              </span>
             </li>
           ))}
         </ul>
@@ -124,7 +164,11 @@ export function Scope(props: ScopeProps) {
               <span class="readout-x">x {readout.value.x}</span>
               {readout.value.values.map(([name, color, y]) => (
                 <span key={name} class="readout-y">
-                  <span class="swatch" style={{ background: color }} aria-hidden="true" />
+                  <span
+                    class="swatch"
+                    style={{ background: color }}
+                    aria-hidden="true"
+                  />
                   {y}
                 </span>
               ))}
@@ -140,7 +184,8 @@ export function Scope(props: ScopeProps) {
             <p>Publish a point from any machine that can reach this server:</p>
             <pre class="empty-cmd"><code>{curl}</code></pre>
             <p class="empty-hint">
-              Batches work too: <code>[{'{"x":1,"y":2}'},…]</code> or <code>{'{"x":[…],"y":[…]}'}</code>. Points appear here live.
+              Batches work too: <code>[{'{"x":1,"y":2}'},…]</code> or{" "}
+              <code>{'{"x":[…],"y":[…]}'}</code>. Points appear here live.
             </p>
           </div>
         )}

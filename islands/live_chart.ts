@@ -5,15 +5,21 @@ import {
   type IChartApiBase,
   type InternalHorzScaleItem,
   type ISeriesApi,
+  type LineData,
   LineSeries,
   LineStyle,
-  type LineData,
   type WhitespaceData,
 } from "lightweight-charts";
-import { formatY, looksLikeEpochSeconds, makeGrid, niceStep, slotX } from "../lib/grid.ts";
+import {
+  formatY,
+  looksLikeEpochSeconds,
+  makeGrid,
+  niceStep,
+  slotX,
+} from "../lib/grid.ts";
 import { resampleMinMax } from "../lib/resample.ts";
 import type { Trace } from "../lib/trace.ts";
-import { tickStep, type XView, XScaleBehavior } from "../lib/x_scale.ts";
+import { tickStep, XScaleBehavior, type XView } from "../lib/x_scale.ts";
 
 export interface Readout {
   x: number;
@@ -21,7 +27,11 @@ export interface Readout {
   values: [string, number][];
 }
 
-const PRICE_FORMAT = { type: "custom", formatter: formatY, minMove: 1e-12 } as const;
+const PRICE_FORMAT = {
+  type: "custom",
+  formatter: formatY,
+  minMove: 1e-12,
+} as const;
 
 // slots per CSS pixel: two, so each pixel column gets its own min/max bucket
 const SLOTS_PER_PX = 2;
@@ -35,12 +45,19 @@ export class LiveChart {
   readonly chart: IChartApiBase<number>;
   readonly #series = new Map<string, ISeriesApi<"Line", number>>();
   readonly #slots: ISeriesApi<"Line", number>;
-  #view: XView = { grid: makeGrid(0, 1, 100), tick: niceStep(0.1), clock: false };
+  #view: XView = {
+    grid: makeGrid(0, 1, 100),
+    tick: niceStep(0.1),
+    clock: false,
+  };
   #gridKey = "";
   #traces: Map<string, Trace> = new Map();
   readonly #behavior = new XScaleBehavior(() => this.#view);
 
-  constructor(readonly element: HTMLElement, onReadout: (r: Readout | null) => void) {
+  constructor(
+    readonly element: HTMLElement,
+    onReadout: (r: Readout | null) => void,
+  ) {
     this.chart = createChartEx(element, this.#behavior, {
       autoSize: true,
       layout: {
@@ -51,15 +68,30 @@ export class LiveChart {
         attributionLogo: false,
       },
       grid: {
-        vertLines: { color: "rgba(110, 140, 170, 0.13)", style: LineStyle.Dotted },
-        horzLines: { color: "rgba(110, 140, 170, 0.13)", style: LineStyle.Dotted },
+        vertLines: {
+          color: "rgba(110, 140, 170, 0.13)",
+          style: LineStyle.Dotted,
+        },
+        horzLines: {
+          color: "rgba(110, 140, 170, 0.13)",
+          style: LineStyle.Dotted,
+        },
       },
       crosshair: {
         mode: CrosshairMode.Normal,
-        vertLine: { color: "rgba(200, 215, 230, 0.45)", labelBackgroundColor: "#26323f" },
-        horzLine: { color: "rgba(200, 215, 230, 0.45)", labelBackgroundColor: "#26323f" },
+        vertLine: {
+          color: "rgba(200, 215, 230, 0.45)",
+          labelBackgroundColor: "#26323f",
+        },
+        horzLine: {
+          color: "rgba(200, 215, 230, 0.45)",
+          labelBackgroundColor: "#26323f",
+        },
       },
-      rightPriceScale: { borderColor: "#1d2833", scaleMargins: { top: 0.08, bottom: 0.08 } },
+      rightPriceScale: {
+        borderColor: "#1d2833",
+        scaleMargins: { top: 0.08, bottom: 0.08 },
+      },
       timeScale: {
         borderColor: "#1d2833",
         minBarSpacing: 0.01,
@@ -82,7 +114,9 @@ export class LiveChart {
       priceFormat: PRICE_FORMAT,
     });
     this.chart.subscribeCrosshairMove((param) => {
-      if (param.time === undefined || param.point === undefined) return onReadout(null);
+      if (param.time === undefined || param.point === undefined) {
+        return onReadout(null);
+      }
       const x = param.time as number;
       const values: [string, number][] = [];
       for (const [name, trace] of this.#traces) {
@@ -115,7 +149,11 @@ export class LiveChart {
       return;
     }
     const width = Math.max(100, this.element.clientWidth);
-    const grid = makeGrid(xMin, xMax, Math.min(8000, Math.round(width * SLOTS_PER_PX)));
+    const grid = makeGrid(
+      xMin,
+      xMax,
+      Math.min(8000, Math.round(width * SLOTS_PER_PX)),
+    );
     const tick = tickStep(grid, width);
     if (tick.step !== this.#view.tick.step) {
       // tick weights are computed once per slot value; a new tick step must recompute them all
@@ -147,13 +185,21 @@ export class LiveChart {
       const values = resampleMinMax(trace.ring.runs(), grid);
       const data: LineData<number>[] = [];
       for (let i = 0; i < values.length; i++) {
-        if (!Number.isNaN(values[i])) data.push({ time: slotX(grid, i), value: values[i] });
+        if (!Number.isNaN(values[i])) {
+          data.push({ time: slotX(grid, i), value: values[i] });
+        }
       }
       // sparse traces get dots so single samples stay visible
-      series.applyOptions({ pointMarkersVisible: data.length * 24 < grid.slots, pointMarkersRadius: 2.5 });
+      series.applyOptions({
+        pointMarkersVisible: data.length * 24 < grid.slots,
+        pointMarkersRadius: 2.5,
+      });
       series.setData(data);
     }
-    this.chart.timeScale().setVisibleLogicalRange({ from: 0, to: grid.slots - 1 });
+    this.chart.timeScale().setVisibleLogicalRange({
+      from: 0,
+      to: grid.slots - 1,
+    });
   }
 
   dispose(): void {
@@ -173,6 +219,8 @@ function nearestY(trace: Trace, x: number): number | null {
     if (ring.xAt(mid) < x) lo = mid + 1;
     else hi = mid;
   }
-  if (lo > 0 && Math.abs(ring.xAt(lo - 1) - x) <= Math.abs(ring.xAt(lo) - x)) lo--;
+  if (lo > 0 && Math.abs(ring.xAt(lo - 1) - x) <= Math.abs(ring.xAt(lo) - x)) {
+    lo--;
+  }
   return ring.yAt(lo);
 }

@@ -54,7 +54,9 @@ export class LiveFeed {
       this.options.onConnection("live", 0);
     };
     socket.onmessage = (event) => {
-      if (generation !== this.#generation || typeof event.data !== "string") return;
+      if (generation !== this.#generation || typeof event.data !== "string") {
+        return;
+      }
       this.#handle(JSON.parse(event.data) as ServerMessage, generation);
     };
     socket.onclose = () => {
@@ -107,7 +109,10 @@ export class LiveFeed {
       if (res.ok) {
         const body = await res.json();
         const got = body.channels?.[name];
-        if (generation === this.#generation && got && trace.append(got.seq, got.x, got.y) === "gap") {
+        if (
+          generation === this.#generation && got &&
+          trace.append(got.seq, got.x, got.y) === "gap"
+        ) {
           // the server no longer has the missing points either: start from what it has
           trace.replace(got.seq, got.x, got.y);
         }
@@ -122,7 +127,9 @@ export class LiveFeed {
     this.#waiting.delete(name);
     for (const msg of queued) {
       if (msg.type === "clear") trace.clear(msg.seq);
-      else if (trace.append(msg.seq, msg.x, msg.y) === "gap") trace.replace(msg.seq, msg.x, msg.y);
+      else if (trace.append(msg.seq, msg.x, msg.y) === "gap") {
+        trace.replace(msg.seq, msg.x, msg.y);
+      }
     }
     this.options.onData();
   }

@@ -1,6 +1,9 @@
 import { RingBuffer } from "./ring_buffer.ts";
 
-export type AppendResult = { ok: true; seq: number } | { ok: false; reason: "too_many_channels" };
+export type AppendResult = { ok: true; seq: number } | {
+  ok: false;
+  reason: "too_many_channels";
+};
 
 /**
  * Every channel's ring buffer, in the order the channels were created. Memory is bounded by
@@ -28,7 +31,9 @@ export class Channels {
   append(name: string, x: Float64Array, y: Float64Array): AppendResult {
     let buffer = this.#buffers.get(name);
     if (!buffer) {
-      if (this.#buffers.size >= this.maxChannels) return { ok: false, reason: "too_many_channels" };
+      if (this.#buffers.size >= this.maxChannels) {
+        return { ok: false, reason: "too_many_channels" };
+      }
       buffer = new RingBuffer(this.capacity);
       this.#buffers.set(name, buffer);
     }

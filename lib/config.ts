@@ -29,28 +29,60 @@ export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+function integer(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  if (!/^\d+$/.test(raw)) {
+    throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  }
   const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max) {
+    throw new ConfigError(
+      `${name} must be between ${min} and ${max}, got ${n}`,
+    );
+  }
   return n;
 }
 
-const UNITS: Record<string, number> = { "": 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  "": 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 /** Bytes from `1048576`, `512KiB`, `1M` or `1MiB` (binary units). */
-function bytes(env: Env, name: string, fallback: number, min: number, max: number): number {
+function bytes(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return fallback;
   const m = /^(\d+)\s*([a-zA-Z]*)$/.exec(raw);
   const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
   if (!m || unit === undefined) {
-    throw new ConfigError(`${name} must be a size such as 1048576, 512KiB or 1MiB, got "${raw}"`);
+    throw new ConfigError(
+      `${name} must be a size such as 1048576, 512KiB or 1MiB, got "${raw}"`,
+    );
   }
   const n = Number(m[1]) * unit;
-  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max} bytes, got ${n}`);
+  if (n < min || n > max) {
+    throw new ConfigError(
+      `${name} must be between ${min} and ${max} bytes, got ${n}`,
+    );
+  }
   return n;
 }
 
@@ -61,7 +93,9 @@ function bytes(env: Env, name: string, fallback: number, min: number, max: numbe
 export function loadConfig(env: Env): Config {
   const token = env.OSC_PUBLISH_TOKEN?.trim() || null;
   if (token !== null && !/^[A-Za-z0-9._~+/-]+=*$/.test(token)) {
-    throw new ConfigError("OSC_PUBLISH_TOKEN must be a bearer token (letters, digits and ._~+/- only)");
+    throw new ConfigError(
+      "OSC_PUBLISH_TOKEN must be a bearer token (letters, digits and ._~+/- only)",
+    );
   }
   const host = env.HOST?.trim() || "0.0.0.0";
   return {
@@ -72,10 +106,18 @@ export function loadConfig(env: Env): Config {
     maxBodyBytes: bytes(env, "OSC_MAX_BODY", 1024 ** 2, 64, 1024 ** 3),
     maxBatch: integer(env, "OSC_MAX_BATCH", 100_000, 1, 50_000_000),
     publishToken: token,
-    allowedOrigins: (env.OSC_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
+    allowedOrigins: (env.OSC_ALLOWED_ORIGINS ?? "").split(",").map((s) =>
+      s.trim()
+    ).filter((s) => s !== ""),
     snapshotPoints: integer(env, "OSC_SNAPSHOT_POINTS", 20_000, 1, 10_000_000),
     tickMs: integer(env, "OSC_TICK_MS", 16, 1, 10_000),
-    viewerMaxBufferedBytes: bytes(env, "OSC_VIEWER_MAX_BUFFER", 8 * 1024 ** 2, 1024, 1024 ** 3),
+    viewerMaxBufferedBytes: bytes(
+      env,
+      "OSC_VIEWER_MAX_BUFFER",
+      8 * 1024 ** 2,
+      1024,
+      1024 ** 3,
+    ),
     viewerStallMs: integer(env, "OSC_VIEWER_STALL_MS", 30_000, 100, 3_600_000),
   };
 }

@@ -24,7 +24,10 @@ Deno.test("config - reads sizes, lists and tokens", () => {
   assert.equal(c.maxBodyBytes, 512 * 1024);
   assert.deepEqual(c.allowedOrigins, ["https://a.example", "b.example:8080"]);
   assert.equal(c.publishToken, "s3cret");
-  assert.equal(loadConfig({ OSC_MAX_BODY: "2M" }).maxBodyBytes, 2 * 1024 * 1024);
+  assert.equal(
+    loadConfig({ OSC_MAX_BODY: "2M" }).maxBodyBytes,
+    2 * 1024 * 1024,
+  );
 });
 
 Deno.test("config - a bad value names its variable", () => {
@@ -37,6 +40,9 @@ Deno.test("config - a bad value names its variable", () => {
     [{ OSC_PUBLISH_TOKEN: "has space" }, /^OSC_PUBLISH_TOKEN/],
   ];
   for (const [env, message] of cases) {
-    assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+    assert.throws(
+      () => loadConfig(env),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
   }
 });

@@ -11,7 +11,9 @@ export function* jsonChunks(slices: readonly NamedSlice[]): Generator<string> {
   yield '{"channels":{';
   let firstChannel = true;
   for (const [name, { seq, x, y }] of slices) {
-    yield `${firstChannel ? "" : ","}${JSON.stringify(name)}:{"seq":${seq},"x":[`;
+    yield `${firstChannel ? "" : ","}${
+      JSON.stringify(name)
+    }:{"seq":${seq},"x":[`;
     firstChannel = false;
     yield* joined(x);
     yield '],"y":[';
@@ -36,7 +38,9 @@ export function* csvChunks(slices: readonly NamedSlice[]): Generator<string> {
     for (let i = 0; i < x.length; i += CHUNK_POINTS) {
       const end = Math.min(x.length, i + CHUNK_POINTS);
       let rows = "";
-      for (let j = i; j < end; j++) rows += `${name},${first + j},${x[j]},${y[j]}\n`;
+      for (let j = i; j < end; j++) {
+        rows += `${name},${first + j},${x[j]},${y[j]}\n`;
+      }
       yield rows;
     }
   }

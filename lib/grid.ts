@@ -30,7 +30,9 @@ export function niceStep(raw: number): Step {
   // log10 can land a hair off for exact powers of ten
   if (base > raw) base = 10 ** --exponent;
   for (const mantissa of [1, 2, 5] as const) {
-    if (mantissa * base >= raw * (1 - 1e-12)) return { step: mantissa * base, exponent, mantissa };
+    if (mantissa * base >= raw * (1 - 1e-12)) {
+      return { step: mantissa * base, exponent, mantissa };
+    }
   }
   return { step: 10 * base, exponent: exponent + 1, mantissa: 1 };
 }
@@ -44,7 +46,9 @@ export function makeGrid(xMin: number, xMax: number, maxSlots: number): Grid {
   if (!(span > 0)) span = Math.max(Math.abs(xMin) * 1e-6, 1e-9) * maxSlots;
   // keep slot values distinct in float64 even far from zero (epoch seconds, say)
   const minStep = Math.max(Math.abs(xMin), Math.abs(xMax)) * 1e-13;
-  const { step, exponent, mantissa } = niceStep(Math.max(span / (maxSlots - 4), minStep, 1e-300));
+  const { step, exponent, mantissa } = niceStep(
+    Math.max(span / (maxSlots - 4), minStep, 1e-300),
+  );
   const first = Math.floor(xMin / step);
   let slots = Math.ceil(xMax / step) - first + 1;
   if (slots % 2 === 1) slots++;
@@ -58,7 +62,10 @@ export function slotX(grid: Grid, i: number): number {
 
 /** A plain number for axis labels: as many decimals as the step needs, no trailing zeros. */
 export function formatX(value: number, decimals: number): string {
-  if (Math.abs(value) >= 1e15 || (value !== 0 && Math.abs(value) < 1e-6 && decimals > 12)) {
+  if (
+    Math.abs(value) >= 1e15 ||
+    (value !== 0 && Math.abs(value) < 1e-6 && decimals > 12)
+  ) {
     return value.toPrecision(6);
   }
   const s = value.toFixed(Math.min(decimals, 20));
@@ -83,6 +90,8 @@ export function formatClock(seconds: number, decimals: number): string {
 /** A measured value for readouts: six significant digits at most, no float noise. */
 export function formatY(value: number): string {
   if (!Number.isFinite(value)) return "–";
-  if (value !== 0 && (Math.abs(value) >= 1e9 || Math.abs(value) < 1e-4)) return value.toExponential(3);
+  if (value !== 0 && (Math.abs(value) >= 1e9 || Math.abs(value) < 1e-4)) {
+    return value.toExponential(3);
+  }
   return String(Number(value.toPrecision(6)));
 }

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { formatX, looksLikeEpochSeconds, makeGrid, niceStep, slotX } from "./grid.ts";
+import {
+  formatX,
+  looksLikeEpochSeconds,
+  makeGrid,
+  niceStep,
+  slotX,
+} from "./grid.ts";
 
 Deno.test("grid - niceStep picks the next 1-2-5 step", () => {
   assert.equal(niceStep(0.7).step, 1);
@@ -12,14 +18,24 @@ Deno.test("grid - niceStep picks the next 1-2-5 step", () => {
 });
 
 Deno.test("grid - covers the range with aligned, even, bounded slots", () => {
-  for (const [a, b] of [[0, 100], [-3.7, 12.2], [1764067200.25, 1764067260.5], [5, 5], [1e-9, 2e-9]]) {
+  for (
+    const [a, b] of [[0, 100], [-3.7, 12.2], [1764067200.25, 1764067260.5], [
+      5,
+      5,
+    ], [1e-9, 2e-9]]
+  ) {
     const g = makeGrid(a, b, 2000);
     assert.ok(slotX(g, 0) <= a, `first slot ${slotX(g, 0)} is left of ${a}`);
     assert.ok(slotX(g, g.slots - 1) >= b, `last slot is right of ${b}`);
     assert.equal(g.slots % 2, 0);
     assert.ok(g.slots <= 2000, `${g.slots} slots`);
-    assert.ok(g.slots >= 2000 / 3 || b === a, `${g.slots} slots is enough resolution`);
-    for (let i = 1; i < g.slots; i++) assert.ok(slotX(g, i) > slotX(g, i - 1), "slot values strictly increase");
+    assert.ok(
+      g.slots >= 2000 / 3 || b === a,
+      `${g.slots} slots is enough resolution`,
+    );
+    for (let i = 1; i < g.slots; i++) {
+      assert.ok(slotX(g, i) > slotX(g, i - 1), "slot values strictly increase");
+    }
   }
 });
 

@@ -54,7 +54,12 @@ export class Hub {
   }
 
   /** Queues an accepted batch whose last point has seq `lastSeq`. */
-  publish(channel: string, x: Float64Array, y: Float64Array, lastSeq: number): void {
+  publish(
+    channel: string,
+    x: Float64Array,
+    y: Float64Array,
+    lastSeq: number,
+  ): void {
     let p = this.#pending.get(channel);
     if (!p) {
       p = { x: [], y: [], count: 0, lastSeq };
@@ -98,7 +103,9 @@ export class Hub {
   /** Sends everything queued now: clears first, then one points message per channel. */
   flush(): void {
     const texts: string[] = [];
-    for (const [channel, seq] of this.#clears) texts.push(encodeClear(channel, seq));
+    for (const [channel, seq] of this.#clears) {
+      texts.push(encodeClear(channel, seq));
+    }
     for (const [channel, p] of this.#pending) {
       const [x, y] = concatTail(p, this.options.maxDeltaPoints);
       texts.push(encodePoints("points", channel, p.lastSeq, x, y));

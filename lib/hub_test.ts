@@ -9,7 +9,11 @@ function manualSchedule() {
     queue.push(fn);
     return () => queue.splice(queue.indexOf(fn), 1);
   };
-  return { schedule, pending: () => queue.length, tick: () => queue.splice(0).forEach((fn) => fn()) };
+  return {
+    schedule,
+    pending: () => queue.length,
+    tick: () => queue.splice(0).forEach((fn) => fn()),
+  };
 }
 
 const f = (...v: number[]) => Float64Array.from(v);
@@ -22,7 +26,11 @@ function listen(hub: Hub) {
 
 Deno.test("hub - coalesces batches within a tick into one message per channel", () => {
   const clock = manualSchedule();
-  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 100,
+    schedule: clock.schedule,
+  });
   const { got } = listen(hub);
   hub.publish("a", f(1), f(10), 1);
   hub.publish("a", f(2, 3), f(20, 30), 3);
@@ -39,7 +47,11 @@ Deno.test("hub - coalesces batches within a tick into one message per channel", 
 
 Deno.test("hub - every subscriber gets the same messages in order", () => {
   const clock = manualSchedule();
-  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 100,
+    schedule: clock.schedule,
+  });
   const one = listen(hub);
   const two = listen(hub);
   for (let i = 1; i <= 5; i++) {
@@ -52,18 +64,32 @@ Deno.test("hub - every subscriber gets the same messages in order", () => {
 
 Deno.test("hub - keeps only the newest points of a burst, so the seq shows the gap", () => {
   const clock = manualSchedule();
-  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 4, schedule: clock.schedule });
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 4,
+    schedule: clock.schedule,
+  });
   const { got } = listen(hub);
   hub.publish("a", f(1, 2, 3), f(1, 2, 3), 3);
   hub.publish("a", f(4, 5), f(4, 5), 5);
   hub.publish("a", f(6, 7, 8), f(6, 7, 8), 8);
   clock.tick();
-  assert.deepEqual(got, [{ type: "points", channel: "a", seq: 8, x: [5, 6, 7, 8], y: [5, 6, 7, 8] }]);
+  assert.deepEqual(got, [{
+    type: "points",
+    channel: "a",
+    seq: 8,
+    x: [5, 6, 7, 8],
+    y: [5, 6, 7, 8],
+  }]);
 });
 
 Deno.test("hub - a clear drops the points queued before it and is sent first", () => {
   const clock = manualSchedule();
-  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 100,
+    schedule: clock.schedule,
+  });
   const { got } = listen(hub);
   hub.publish("a", f(1), f(1), 1);
   hub.clear("a", 1);
@@ -77,7 +103,11 @@ Deno.test("hub - a clear drops the points queued before it and is sent first", (
 
 Deno.test("hub - a subscriber that throws or leaves mid-broadcast does not starve the others", () => {
   const clock = manualSchedule();
-  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 100,
+    schedule: clock.schedule,
+  });
   const seen: string[] = [];
   const offFirst = hub.subscribe(() => {
     seen.push("first");
@@ -103,7 +133,11 @@ Deno.test("hub - a subscriber that throws or leaves mid-broadcast does not starv
 
 Deno.test("hub - with no subscribers nothing is queued or scheduled", () => {
   const clock = manualSchedule();
-  const hub = new Hub({ tickMs: 16, maxDeltaPoints: 100, schedule: clock.schedule });
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 100,
+    schedule: clock.schedule,
+  });
   hub.publish("a", f(1), f(1), 1);
   assert.equal(clock.pending(), 0);
   const { got } = listen(hub);

@@ -3,7 +3,11 @@
  * script or device, not a hijacking page. Otherwise the origin's host must be the page's own
  * (scheme ignored: TLS often ends at a proxy) or be listed, as a full origin or a bare host.
  */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
   if (origin === undefined) return true;
   if (allowed.includes("*")) return true;
   let url: URL;

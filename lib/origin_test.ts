@@ -11,8 +11,20 @@ Deno.test("origin - other sites are refused unless listed", () => {
   assert.ok(!originAllowed("https://evil.example", "localhost:8080", []));
   assert.ok(!originAllowed("null", "localhost:8080", []));
   assert.ok(!originAllowed("http://localhost:8081", "localhost:8080", []));
-  assert.ok(originAllowed("https://dash.example", "localhost:8080", ["https://dash.example"]));
-  assert.ok(originAllowed("http://dash.example:3000", "localhost:8080", ["dash.example:3000"]));
-  assert.ok(!originAllowed("https://dash.example.evil", "localhost:8080", ["dash.example"]));
+  assert.ok(
+    originAllowed("https://dash.example", "localhost:8080", [
+      "https://dash.example",
+    ]),
+  );
+  assert.ok(
+    originAllowed("http://dash.example:3000", "localhost:8080", [
+      "dash.example:3000",
+    ]),
+  );
+  assert.ok(
+    !originAllowed("https://dash.example.evil", "localhost:8080", [
+      "dash.example",
+    ]),
+  );
   assert.ok(originAllowed("https://anything.example", "localhost:8080", ["*"]));
 });

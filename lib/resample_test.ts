@@ -25,25 +25,46 @@ Deno.test("resample - a single spike inside a 1M-point window survives", () => {
 Deno.test("resample - keeps each bucket's min and max in the order they came", () => {
   const g = { first: 0, step: 1, exponent: 0, mantissa: 1 as const, slots: 4 };
   // bucket 0 = x in [0,2): rising then falling; bucket 1 = [2,4): max before min
-  const out = resampleMinMax([[f(0, 0.5, 1, 1.5, 2, 3), f(1, 5, 3, 2, 9, -9)]], g);
+  const out = resampleMinMax(
+    [[f(0, 0.5, 1, 1.5, 2, 3), f(1, 5, 3, 2, 9, -9)]],
+    g,
+  );
   assert.deepEqual([...out], [1, 5, 9, -9]);
 });
 
 Deno.test("resample - sparse points land in the slot nearest their x, empty slots are NaN", () => {
   const g = { first: 0, step: 1, exponent: 0, mantissa: 1 as const, slots: 8 };
   const out = resampleMinMax([[f(0.2, 3.4, 7), f(1, 2, 3)]], g);
-  assert.deepEqual([...out].map((v) => (Number.isNaN(v) ? null : v)), [1, null, null, 2, null, null, null, 3]);
+  assert.deepEqual([...out].map((v) => (Number.isNaN(v) ? null : v)), [
+    1,
+    null,
+    null,
+    2,
+    null,
+    null,
+    null,
+    3,
+  ]);
 });
 
 Deno.test("resample - reads several runs (a wrapped ring buffer) as one series", () => {
   const g = makeGrid(0, 9, 20);
-  const whole = resampleMinMax([[f(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), f(0, 1, 4, 9, 16, 25, 36, 49, 64, 81)]], g);
-  const split = resampleMinMax([[f(0, 1, 2, 3), f(0, 1, 4, 9)], [f(4, 5, 6, 7, 8, 9), f(16, 25, 36, 49, 64, 81)]], g);
+  const whole = resampleMinMax([[
+    f(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    f(0, 1, 4, 9, 16, 25, 36, 49, 64, 81),
+  ]], g);
+  const split = resampleMinMax([[f(0, 1, 2, 3), f(0, 1, 4, 9)], [
+    f(4, 5, 6, 7, 8, 9),
+    f(16, 25, 36, 49, 64, 81),
+  ]], g);
   assert.deepEqual([...split], [...whole]);
 });
 
 Deno.test("resample - points outside the grid are ignored", () => {
   const g = { first: 10, step: 1, exponent: 0, mantissa: 1 as const, slots: 4 };
-  const out = resampleMinMax([[f(0, 10, 11, 12, 13, 14, 100), f(-1, 1, 2, 3, 4, -5, 99)]], g);
+  const out = resampleMinMax([[
+    f(0, 10, 11, 12, 13, 14, 100),
+    f(-1, 1, 2, 3, 4, -5, 99),
+  ]], g);
   assert.deepEqual(defined(out).sort(), [1, 2, 3, 4]);
 });

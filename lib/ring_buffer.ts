@@ -23,7 +23,9 @@ export class RingBuffer {
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+      throw new RangeError(
+        `capacity must be a positive integer, got ${capacity}`,
+      );
     }
     this.#x = new Float64Array(capacity);
     this.#y = new Float64Array(capacity);
@@ -61,7 +63,9 @@ export class RingBuffer {
    */
   pushBatch(x: Float64Array, y: Float64Array): number {
     const n = x.length;
-    if (y.length !== n) throw new RangeError("x and y must have the same length");
+    if (y.length !== n) {
+      throw new RangeError("x and y must have the same length");
+    }
     const cap = this.capacity;
     // only the newest `cap` points of the batch can survive
     const skip = n > cap ? n - cap : 0;
@@ -88,7 +92,10 @@ export class RingBuffer {
 
   /** Copies of the held points whose seq is greater than `seq`, oldest first. */
   since(seq: number): PointSlice {
-    const wanted = Math.max(0, Math.min(this.#size, this.#lastSeq - Math.floor(seq)));
+    const wanted = Math.max(
+      0,
+      Math.min(this.#size, this.#lastSeq - Math.floor(seq)),
+    );
     return this.latest(wanted);
   }
 
@@ -120,7 +127,9 @@ export class RingBuffer {
     const a = (this.#head + start) % cap;
     const n = this.#size - start;
     if (n === 0) return [];
-    if (a + n <= cap) return [[this.#x.subarray(a, a + n), this.#y.subarray(a, a + n)]];
+    if (a + n <= cap) {
+      return [[this.#x.subarray(a, a + n), this.#y.subarray(a, a + n)]];
+    }
     const tail = cap - a;
     return [
       [this.#x.subarray(a, cap), this.#y.subarray(a, cap)],

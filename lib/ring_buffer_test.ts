@@ -35,7 +35,10 @@ Deno.test("ring buffer - wraps across many pushes and keeps order", () => {
     next += n;
     rb.pushBatch(x, x.map((v) => -v));
     const held = rb.latest(rb.size);
-    const expected = Array.from({ length: held.x.length }, (_, i) => next - held.x.length + i);
+    const expected = Array.from(
+      { length: held.x.length },
+      (_, i) => next - held.x.length + i,
+    );
     assert.deepEqual([...held.x], expected);
     assert.deepEqual([...held.y], expected.map((v) => -v));
   }

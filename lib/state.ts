@@ -16,20 +16,32 @@ export function createState(config: Config, schedule?: Schedule): State {
   return {
     config,
     channels: new Channels(config.capacity, config.maxChannels),
-    hub: new Hub({ tickMs: config.tickMs, maxDeltaPoints: config.snapshotPoints, schedule }),
+    hub: new Hub({
+      tickMs: config.tickMs,
+      maxDeltaPoints: config.snapshotPoints,
+      schedule,
+    }),
     viewers: new Set(),
   };
 }
 
 /** Stores a validated batch and queues it for viewers; stores nothing when refused. */
-export function publish(state: State, channel: string, x: Float64Array, y: Float64Array): AppendResult {
+export function publish(
+  state: State,
+  channel: string,
+  x: Float64Array,
+  y: Float64Array,
+): AppendResult {
   const result = state.channels.append(channel, x, y);
   if (result.ok) state.hub.publish(channel, x, y, result.seq);
   return result;
 }
 
 /** Clears one channel, or all when `channel` is null; returns the points removed per channel. */
-export function clearChannels(state: State, channel: string | null): Record<string, number> {
+export function clearChannels(
+  state: State,
+  channel: string | null,
+): Record<string, number> {
   const cleared: Record<string, number> = {};
   for (const name of channel === null ? state.channels.names() : [channel]) {
     const buffer = state.channels.get(name);

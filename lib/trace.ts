@@ -72,7 +72,10 @@ export class Trace {
       prev = x[i];
     }
     if (start > 0 || (x.length > 0 && x[0] < this.lastX)) this.ring.clear();
-    this.ring.pushBatch(Float64Array.from(sliceFrom(x, start)), Float64Array.from(sliceFrom(y, start)));
+    this.ring.pushBatch(
+      Float64Array.from(sliceFrom(x, start)),
+      Float64Array.from(sliceFrom(y, start)),
+    );
     this.lastSeq = seq;
   }
 }

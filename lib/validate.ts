@@ -45,7 +45,9 @@ export function toFiniteNumber(value: unknown): number {
 }
 
 function fail(field: string, reason: string, tooMany = false): Failure {
-  return tooMany ? { ok: false, field, reason, tooMany } : { ok: false, field, reason };
+  return tooMany
+    ? { ok: false, field, reason, tooMany }
+    : { ok: false, field, reason };
 }
 
 /** The message a client sees for a failure, e.g. `points[17].y must be a finite number`. */
@@ -67,8 +69,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Parses JSON text; a failure names the body and says where the syntax broke. */
-export function parseJson(text: string): { ok: true; value: unknown } | Failure {
-  if (text.trim() === "") return fail("body", "is empty; expected JSON such as {\"x\": 1, \"y\": 2}");
+export function parseJson(
+  text: string,
+): { ok: true; value: unknown } | Failure {
+  if (text.trim() === "") {
+    return fail("body", 'is empty; expected JSON such as {"x": 1, "y": 2}');
+  }
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
@@ -103,9 +109,14 @@ export function parseBatch(body: unknown, opts: ParseOptions): Parsed {
   } else if (isRecord(body)) {
     const bad = agree(body.channel, "channel");
     if (bad) return bad;
-    result = Array.isArray(body.y) ? parseColumns(body, opts) : parsePoint(body, opts);
+    result = Array.isArray(body.y)
+      ? parseColumns(body, opts)
+      : parsePoint(body, opts);
   } else {
-    return fail("body", "must be a point {\"x\":…,\"y\":…}, an array of points, or columns {\"x\":[…],\"y\":[…]}");
+    return fail(
+      "body",
+      'must be a point {"x":…,"y":…}, an array of points, or columns {"x":[…],"y":[…]}',
+    );
   }
   if (result.ok) result.batch.channel = channel ?? DEFAULT_CHANNEL;
   return result;
@@ -120,7 +131,10 @@ function parsePoint(body: Record<string, unknown>, opts: ParseOptions): Parsed {
     x = toFiniteNumber(body.x);
     if (Number.isNaN(x)) return fail("x", "must be a finite number");
   }
-  return { ok: true, batch: { channel: "", x: Float64Array.of(x), y: Float64Array.of(y) } };
+  return {
+    ok: true,
+    batch: { channel: "", x: Float64Array.of(x), y: Float64Array.of(y) },
+  };
 }
 
 function parseRows(
@@ -130,22 +144,32 @@ function parseRows(
 ): Parsed {
   if (rows.length === 0) return fail("points", "must not be empty");
   if (rows.length > opts.maxBatch) {
-    return fail("points", `has ${rows.length} points, more than the limit of ${opts.maxBatch}`, true);
+    return fail(
+      "points",
+      `has ${rows.length} points, more than the limit of ${opts.maxBatch}`,
+      true,
+    );
   }
   const x = new Float64Array(rows.length);
   const y = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    if (!isRecord(row)) return fail(`points[${i}]`, "must be an object with y (and x)");
+    if (!isRecord(row)) {
+      return fail(`points[${i}]`, "must be an object with y (and x)");
+    }
     const bad = agree(row.channel, `points[${i}].channel`);
     if (bad) return bad;
     if (row.y === undefined) return fail(`points[${i}].y`, "is required");
     const yi = toFiniteNumber(row.y);
-    if (Number.isNaN(yi)) return fail(`points[${i}].y`, "must be a finite number");
+    if (Number.isNaN(yi)) {
+      return fail(`points[${i}].y`, "must be a finite number");
+    }
     let xi = opts.nowSeconds;
     if (row.x !== undefined) {
       xi = toFiniteNumber(row.x);
-      if (Number.isNaN(xi)) return fail(`points[${i}].x`, "must be a finite number");
+      if (Number.isNaN(xi)) {
+        return fail(`points[${i}].x`, "must be a finite number");
+      }
     }
     x[i] = xi;
     y[i] = yi;
@@ -153,18 +177,30 @@ function parseRows(
   return { ok: true, batch: { channel: "", x, y } };
 }
 
-function parseColumns(body: Record<string, unknown>, opts: ParseOptions): Parsed {
+function parseColumns(
+  body: Record<string, unknown>,
+  opts: ParseOptions,
+): Parsed {
   const ys = body.y as unknown[];
   const n = ys.length;
   if (n === 0) return fail("y", "must not be empty");
   if (n > opts.maxBatch) {
-    return fail("y", `has ${n} points, more than the limit of ${opts.maxBatch}`, true);
+    return fail(
+      "y",
+      `has ${n} points, more than the limit of ${opts.maxBatch}`,
+      true,
+    );
   }
   let xs: unknown[] | undefined;
   if (body.x !== undefined) {
-    if (!Array.isArray(body.x)) return fail("x", "must be an array when y is an array");
+    if (!Array.isArray(body.x)) {
+      return fail("x", "must be an array when y is an array");
+    }
     if (body.x.length !== n) {
-      return fail("x", `must have as many values as y (${body.x.length} vs ${n})`);
+      return fail(
+        "x",
+        `must have as many values as y (${body.x.length} vs ${n})`,
+      );
     }
     xs = body.x;
   }

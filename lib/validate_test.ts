@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
-import { type Failure, failureMessage, parseBatch, parseJson, type Parsed, toFiniteNumber } from "./validate.ts";
+import {
+  type Failure,
+  failureMessage,
+  parseBatch,
+  type Parsed,
+  parseJson,
+  toFiniteNumber,
+} from "./validate.ts";
 
 const opts = { maxBatch: 5, nowSeconds: 1700000000.123 };
-const parse = (body: unknown, extra: Partial<typeof opts & { queryChannel: string }> = {}) =>
-  parseBatch(body, { ...opts, ...extra });
+const parse = (
+  body: unknown,
+  extra: Partial<typeof opts & { queryChannel: string }> = {},
+) => parseBatch(body, { ...opts, ...extra });
 
 function ok(p: Parsed) {
   if (!p.ok) throw new Error(`expected success, got ${failureMessage(p)}`);
@@ -15,46 +24,114 @@ function bad(p: Parsed): Failure {
 }
 
 Deno.test("validate - one point, a batch and columns", () => {
-  assert.deepEqual(ok(parse({ x: 12.34, y: 56.78 })), { channel: "default", x: [12.34], y: [56.78] });
-  assert.deepEqual(ok(parse([{ x: 1, y: 2 }, { x: 2, y: 3 }])), { channel: "default", x: [1, 2], y: [2, 3] });
-  assert.deepEqual(ok(parse({ x: [1, 2, 3], y: [2, 3, 4] })), { channel: "default", x: [1, 2, 3], y: [2, 3, 4] });
+  assert.deepEqual(ok(parse({ x: 12.34, y: 56.78 })), {
+    channel: "default",
+    x: [12.34],
+    y: [56.78],
+  });
+  assert.deepEqual(ok(parse([{ x: 1, y: 2 }, { x: 2, y: 3 }])), {
+    channel: "default",
+    x: [1, 2],
+    y: [2, 3],
+  });
+  assert.deepEqual(ok(parse({ x: [1, 2, 3], y: [2, 3, 4] })), {
+    channel: "default",
+    x: [1, 2, 3],
+    y: [2, 3, 4],
+  });
 });
 
 Deno.test("validate - a missing x becomes the receive time", () => {
   assert.deepEqual(ok(parse({ y: 1 })).x, [opts.nowSeconds]);
-  assert.deepEqual(ok(parse({ y: [1, 2] })).x, [opts.nowSeconds, opts.nowSeconds]);
-  assert.deepEqual(ok(parse([{ y: 1 }, { x: 5, y: 2 }])).x, [opts.nowSeconds, 5]);
+  assert.deepEqual(ok(parse({ y: [1, 2] })).x, [
+    opts.nowSeconds,
+    opts.nowSeconds,
+  ]);
+  assert.deepEqual(ok(parse([{ y: 1 }, { x: 5, y: 2 }])).x, [
+    opts.nowSeconds,
+    5,
+  ]);
 });
 
 Deno.test("validate - decimal strings are numbers as Python's float() read them", () => {
-  assert.deepEqual(ok(parse({ x: "12.34", y: " -5e2 " })), { channel: "default", x: [12.34], y: [-500] });
-  for (const s of ["nan", "NaN", "inf", "-Infinity", "", " ", "abc", "1e999", "0x10", "1,5", "1_000"]) {
+  assert.deepEqual(ok(parse({ x: "12.34", y: " -5e2 " })), {
+    channel: "default",
+    x: [12.34],
+    y: [-500],
+  });
+  for (
+    const s of [
+      "nan",
+      "NaN",
+      "inf",
+      "-Infinity",
+      "",
+      " ",
+      "abc",
+      "1e999",
+      "0x10",
+      "1,5",
+      "1_000",
+    ]
+  ) {
     assert.ok(Number.isNaN(toFiniteNumber(s)), `"${s}" must not be a number`);
   }
   for (const v of [null, true, false, {}, [], Infinity, NaN]) {
-    assert.ok(Number.isNaN(toFiniteNumber(v)), `${String(v)} must not be a number`);
+    assert.ok(
+      Number.isNaN(toFiniteNumber(v)),
+      `${String(v)} must not be a number`,
+    );
   }
 });
 
 Deno.test("validate - names the field and the reason for every bad value", () => {
   assert.equal(failureMessage(bad(parse({ x: 1 }))), "y is required");
-  assert.equal(failureMessage(bad(parse({ x: 1, y: "abc" }))), "y must be a finite number");
-  assert.equal(failureMessage(bad(parse({ x: null, y: 1 }))), "x must be a finite number");
-  assert.equal(failureMessage(bad(parse({ x: true, y: 1 }))), "x must be a finite number");
-  assert.equal(failureMessage(bad(parse({ x: 1, y: Infinity }))), "y must be a finite number");
+  assert.equal(
+    failureMessage(bad(parse({ x: 1, y: "abc" }))),
+    "y must be a finite number",
+  );
+  assert.equal(
+    failureMessage(bad(parse({ x: null, y: 1 }))),
+    "x must be a finite number",
+  );
+  assert.equal(
+    failureMessage(bad(parse({ x: true, y: 1 }))),
+    "x must be a finite number",
+  );
+  assert.equal(
+    failureMessage(bad(parse({ x: 1, y: Infinity }))),
+    "y must be a finite number",
+  );
   const rows = [{ x: 1, y: 1 }, { x: 2, y: 2 }, { x: 3, y: "nan" }];
-  assert.equal(failureMessage(bad(parse(rows))), "points[2].y must be a finite number");
-  assert.equal(failureMessage(bad(parse([{ x: 1, y: 1 }, 7]))), "points[1] must be an object with y (and x)");
-  assert.equal(failureMessage(bad(parse({ x: [1, 2], y: [1, null] }))), "y[1] must be a finite number");
-  assert.equal(failureMessage(bad(parse({ x: [1, "z"], y: [1, 2] }))), "x[1] must be a finite number");
+  assert.equal(
+    failureMessage(bad(parse(rows))),
+    "points[2].y must be a finite number",
+  );
+  assert.equal(
+    failureMessage(bad(parse([{ x: 1, y: 1 }, 7]))),
+    "points[1] must be an object with y (and x)",
+  );
+  assert.equal(
+    failureMessage(bad(parse({ x: [1, 2], y: [1, null] }))),
+    "y[1] must be a finite number",
+  );
+  assert.equal(
+    failureMessage(bad(parse({ x: [1, "z"], y: [1, 2] }))),
+    "x[1] must be a finite number",
+  );
 });
 
 Deno.test("validate - rejects empty batches, mismatched columns and other shapes", () => {
   assert.equal(bad(parse([])).field, "points");
   assert.equal(bad(parse({ y: [] })).field, "y");
-  assert.equal(failureMessage(bad(parse({ x: [1, 2, 3], y: [1, 2] }))), "x must have as many values as y (3 vs 2)");
+  assert.equal(
+    failureMessage(bad(parse({ x: [1, 2, 3], y: [1, 2] }))),
+    "x must have as many values as y (3 vs 2)",
+  );
   assert.equal(bad(parse({ x: 1, y: [1, 2] })).field, "x");
-  for (const body of [null, 3, "text", true]) assert.equal(bad(parse(body)).field, "body");
+  for (const body of [null, 3, "text", true]) {
+    assert.equal(bad(parse(body)).field, "body");
+  }
 });
 
 Deno.test("validate - more points than the limit is a too-many failure", () => {
@@ -71,10 +148,19 @@ Deno.test("validate - channel from the body or the query, and they must agree", 
   assert.equal(ok(parse({ y: 1 }, { queryChannel: "a:b" })).channel, "a:b");
   assert.equal(ok(parse([{ y: 1, channel: "c" }, { y: 2 }])).channel, "c");
   assert.equal(bad(parse({ y: 1, channel: "bad name" })).field, "channel");
-  assert.equal(bad(parse({ y: 1 }, { queryChannel: "x".repeat(65) })).field, "channel");
+  assert.equal(
+    bad(parse({ y: 1 }, { queryChannel: "x".repeat(65) })).field,
+    "channel",
+  );
   assert.equal(bad(parse({ y: 1, channel: 5 })).field, "channel");
-  assert.equal(bad(parse({ y: 1, channel: "a" }, { queryChannel: "b" })).field, "channel");
-  assert.equal(bad(parse([{ y: 1, channel: "a" }, { y: 2, channel: "b" }])).field, "points[1].channel");
+  assert.equal(
+    bad(parse({ y: 1, channel: "a" }, { queryChannel: "b" })).field,
+    "channel",
+  );
+  assert.equal(
+    bad(parse([{ y: 1, channel: "a" }, { y: 2, channel: "b" }])).field,
+    "points[1].channel",
+  );
 });
 
 Deno.test("validate - parseJson reports invalid and empty bodies", () => {

@@ -45,7 +45,11 @@ Deno.test("viewer - skips deltas while backed up and resyncs with a snapshot onc
   assert.deepEqual(socket.sent, []);
   socket.bufferedAmount = 100;
   viewer.deliver("d4");
-  assert.deepEqual(socket.sent, ["snap-a", "snap-b"], "the snapshot replaces the skipped deltas");
+  assert.deepEqual(
+    socket.sent,
+    ["snap-a", "snap-b"],
+    "the snapshot replaces the skipped deltas",
+  );
   viewer.deliver("d5");
   assert.deepEqual(socket.sent, ["snap-a", "snap-b", "d5"]);
 });

@@ -29,9 +29,9 @@ export function encodePoints(
   x: Float64Array,
   y: Float64Array,
 ): string {
-  return `{"type":"${type}","channel":${JSON.stringify(channel)},"seq":${seq},"x":[${x.join(",")}],"y":[${
-    y.join(",")
-  }]}`;
+  return `{"type":"${type}","channel":${
+    JSON.stringify(channel)
+  },"seq":${seq},"x":[${x.join(",")}],"y":[${y.join(",")}]}`;
 }
 
 export function encodeClear(channel: string, seq: number): string {

@@ -10,7 +10,13 @@ import type {
   TimeMark,
   TimeScalePoint,
 } from "lightweight-charts";
-import { formatClock, formatX, type Grid, niceStep, type Step } from "./grid.ts";
+import {
+  formatClock,
+  formatX,
+  type Grid,
+  niceStep,
+  type Step,
+} from "./grid.ts";
 
 /** The grid being drawn, the spacing of labelled ticks, and whether x reads as clock time. */
 export interface XView {
@@ -26,7 +32,9 @@ export interface XView {
  */
 export function tickStep(grid: Grid, widthPx: number, minLabelPx = 90): Step {
   const span = grid.slots * grid.step;
-  return niceStep(Math.max(grid.step, (span * minLabelPx) / Math.max(1, widthPx)));
+  return niceStep(
+    Math.max(grid.step, (span * minLabelPx) / Math.max(1, widthPx)),
+  );
 }
 
 /**
@@ -76,14 +84,19 @@ export class XScaleBehavior implements IHorzScaleBehavior<number> {
     for (const m of marks) if (m.weight > max) max = m.weight;
     return max;
   }
-  fillWeightsForPoints(points: readonly Mutable<TimeScalePoint>[], startIndex: number): void {
+  fillWeightsForPoints(
+    points: readonly Mutable<TimeScalePoint>[],
+    startIndex: number,
+  ): void {
     const { grid, tick } = this.view();
     const tolerance = grid.step / 4;
     for (let i = startIndex; i < points.length; i++) {
       const x = points[i].time as unknown as number;
       const k = Math.round(x / tick.step);
       let weight = 0;
-      if (Math.abs(x - k * tick.step) < tolerance) weight = k % 10 === 0 ? 3 : k % 5 === 0 ? 2 : 1;
+      if (Math.abs(x - k * tick.step) < tolerance) {
+        weight = k % 10 === 0 ? 3 : k % 5 === 0 ? 2 : 1;
+      }
       points[i].timeWeight = weight as TickMarkWeightValue;
     }
   }

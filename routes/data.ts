@@ -3,7 +3,12 @@ import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "../lib/http_error.ts";
 import { csvChunks, jsonChunks, type NamedSlice } from "../lib/export.ts";
 import { clearChannels, publish, type State } from "../lib/state.ts";
-import { checkChannel, failureMessage, parseBatch, parseJson } from "../lib/validate.ts";
+import {
+  checkChannel,
+  failureMessage,
+  parseBatch,
+  parseJson,
+} from "../lib/validate.ts";
 import { requireToken } from "./publish_auth.ts";
 
 const ALLOW = "GET, HEAD, POST, DELETE";
@@ -12,14 +17,20 @@ const ALLOW = "GET, HEAD, POST, DELETE";
 export function dataRoutes(state: State): Hono {
   const { config } = state;
   const app = new Hono();
-  if (config.publishToken) app.on(["POST", "DELETE"], "/", requireToken(config.publishToken));
+  if (config.publishToken) {
+    app.on(["POST", "DELETE"], "/", requireToken(config.publishToken));
+  }
 
   app.post(
     "/",
     bodyLimit({
       maxSize: config.maxBodyBytes,
       onError: () => {
-        throw new HttpError(413, `body is larger than the limit of ${config.maxBodyBytes} bytes`, "body");
+        throw new HttpError(
+          413,
+          `body is larger than the limit of ${config.maxBodyBytes} bytes`,
+          "body",
+        );
       },
     }),
     async (c) => {
@@ -31,17 +42,30 @@ export function dataRoutes(state: State): Hono {
         nowSeconds: Date.now() / 1000,
         queryChannel: c.req.query("channel"),
       });
-      if (!parsed.ok) throw new HttpError(parsed.tooMany ? 413 : 400, failureMessage(parsed), parsed.field);
+      if (!parsed.ok) {
+        throw new HttpError(
+          parsed.tooMany ? 413 : 400,
+          failureMessage(parsed),
+          parsed.field,
+        );
+      }
       const { channel, x, y } = parsed.batch;
       const stored = publish(state, channel, x, y);
       if (!stored.ok) {
         throw new HttpError(
           409,
-          `channel "${channel}" would be channel ${config.maxChannels + 1}; the limit is ${config.maxChannels}`,
+          `channel "${channel}" would be channel ${
+            config.maxChannels + 1
+          }; the limit is ${config.maxChannels}`,
           "channel",
         );
       }
-      return c.json({ status: "success", accepted: x.length, channel, seq: stored.seq });
+      return c.json({
+        status: "success",
+        accepted: x.length,
+        channel,
+        seq: stored.seq,
+      });
     },
   );
 
@@ -50,16 +74,23 @@ export function dataRoutes(state: State): Hono {
     const since = wholeNumber(c.req.query("since"), "since", 0);
     const limit = wholeNumber(c.req.query("limit"), "limit", Infinity);
     const format = c.req.query("format") ?? "json";
-    if (format !== "json" && format !== "csv") throw new HttpError(400, "format must be json or csv", "format");
-    const slices: NamedSlice[] = (name === null ? state.channels.names() : [name]).map((n) => {
-      const buffer = state.channels.get(n)!;
-      const newer = Math.max(0, buffer.lastSeq - since);
-      return [n, buffer.latest(Math.min(newer, limit))];
-    });
+    if (format !== "json" && format !== "csv") {
+      throw new HttpError(400, "format must be json or csv", "format");
+    }
+    const slices: NamedSlice[] =
+      (name === null ? state.channels.names() : [name]).map((n) => {
+        const buffer = state.channels.get(n)!;
+        const newer = Math.max(0, buffer.lastSeq - since);
+        return [n, buffer.latest(Math.min(newer, limit))];
+      });
     const chunks = format === "csv" ? csvChunks(slices) : jsonChunks(slices);
-    const body = ReadableStream.from(chunks).pipeThrough(new TextEncoderStream());
+    const body = ReadableStream.from(chunks).pipeThrough(
+      new TextEncoderStream(),
+    );
     return c.body(body, 200, {
-      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/json",
+      "content-type": format === "csv"
+        ? "text/csv; charset=utf-8"
+        : "application/json",
       "cache-control": "no-store",
     });
   });
@@ -70,9 +101,14 @@ export function dataRoutes(state: State): Hono {
   });
 
   app.all("/", (c) => {
-    throw new HttpError(405, `method ${c.req.method} is not allowed on /data; use ${ALLOW}`, "method", {
-      Allow: ALLOW,
-    });
+    throw new HttpError(
+      405,
+      `method ${c.req.method} is not allowed on /data; use ${ALLOW}`,
+      "method",
+      {
+        Allow: ALLOW,
+      },
+    );
   });
   return app;
 }
@@ -82,12 +118,20 @@ function knownChannel(state: State, name: string | undefined): string | null {
   if (name === undefined) return null;
   const bad = checkChannel(name);
   if (bad) throw new HttpError(400, failureMessage(bad), "channel");
-  if (!state.channels.get(name)) throw new HttpError(404, `channel "${name}" has no data`, "channel");
+  if (!state.channels.get(name)) {
+    throw new HttpError(404, `channel "${name}" has no data`, "channel");
+  }
   return name;
 }
 
-function wholeNumber(raw: string | undefined, field: string, fallback: number): number {
+function wholeNumber(
+  raw: string | undefined,
+  field: string,
+  fallback: number,
+): number {
   if (raw === undefined) return fallback;
-  if (!/^\d{1,15}$/.test(raw)) throw new HttpError(400, `${field} must be a whole number`, field);
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw new HttpError(400, `${field} must be a whole number`, field);
+  }
   return Number(raw);
 }

@@ -21,7 +21,8 @@ export function pageRoutes(state: State): Hono {
     });
     const url = new URL(c.req.url);
     // behind a TLS-terminating proxy the page is https even though this hop is http
-    const proto = c.req.header("x-forwarded-proto")?.split(",")[0].trim() || url.protocol.slice(0, -1);
+    const proto = c.req.header("x-forwarded-proto")?.split(",")[0].trim() ||
+      url.protocol.slice(0, -1);
     const props: ScopeProps = {
       publishUrl: `${proto}://${c.req.header("host") ?? url.host}/data`,
       tokenRequired: state.config.publishToken !== null,
@@ -38,7 +39,9 @@ export function pageRoutes(state: State): Hono {
         <script
           type="application/json"
           id="scope-props"
-          dangerouslySetInnerHTML={{ __html: JSON.stringify(props).replaceAll("<", "\\u003c") }}
+          dangerouslySetInnerHTML={{
+            __html: JSON.stringify(props).replaceAll("<", "\\u003c"),
+          }}
         />
       </Layout>,
     );

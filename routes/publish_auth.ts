@@ -11,10 +11,22 @@ export function requireToken(token: string): MiddlewareHandler {
   const challenge = { "WWW-Authenticate": 'Bearer realm="web-oscilloscope"' };
   return async (c, next) => {
     const header = c.req.header("authorization");
-    if (!header) throw new HttpError(401, "authorization is required: send Authorization: Bearer <token>", "authorization", challenge);
+    if (!header) {
+      throw new HttpError(
+        401,
+        "authorization is required: send Authorization: Bearer <token>",
+        "authorization",
+        challenge,
+      );
+    }
     const match = /^Bearer +(\S+) *$/i.exec(header);
     if (!match || !(await timingSafeEqual(token, match[1]))) {
-      throw new HttpError(401, "authorization does not carry the publish token", "authorization", challenge);
+      throw new HttpError(
+        401,
+        "authorization does not carry the publish token",
+        "authorization",
+        challenge,
+      );
     }
     await next();
   };

@@ -11,8 +11,18 @@ export function wsRoutes(state: State): Hono {
   app.get(
     "/",
     (c, next) => {
-      if (!originAllowed(c.req.header("origin"), c.req.header("host"), state.config.allowedOrigins)) {
-        throw new HttpError(403, "origin is not allowed to open /ws; list it in OSC_ALLOWED_ORIGINS", "origin");
+      if (
+        !originAllowed(
+          c.req.header("origin"),
+          c.req.header("host"),
+          state.config.allowedOrigins,
+        )
+      ) {
+        throw new HttpError(
+          403,
+          "origin is not allowed to open /ws; list it in OSC_ALLOWED_ORIGINS",
+          "origin",
+        );
       }
       return next();
     },
@@ -39,7 +49,12 @@ export function wsRoutes(state: State): Hono {
       };
     }),
     () => {
-      throw new HttpError(426, "GET /ws expects a WebSocket upgrade", "upgrade", { Upgrade: "websocket" });
+      throw new HttpError(
+        426,
+        "GET /ws expects a WebSocket upgrade",
+        "upgrade",
+        { Upgrade: "websocket" },
+      );
     },
   );
   return app;

@@ -13,7 +13,9 @@ async function bundleExists(): Promise<void> {
   try {
     await Deno.stat(new URL("../static/scope.js", import.meta.url));
   } catch {
-    throw new Error("static/scope.js is missing: run `deno task bundle` (deno task test does it first)");
+    throw new Error(
+      "static/scope.js is missing: run `deno task bundle` (deno task test does it first)",
+    );
   }
 }
 
@@ -25,13 +27,20 @@ function tracePixels(page: Page, hex: string) {
     let minX = Infinity;
     let maxX = -Infinity;
     let width = 0;
-    for (const canvas of document.querySelectorAll<HTMLCanvasElement>(".chart canvas")) {
+    for (
+      const canvas of document.querySelectorAll<HTMLCanvasElement>(
+        ".chart canvas",
+      )
+    ) {
       const ctx = canvas.getContext("2d");
       if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
       width = Math.max(width, canvas.width);
       const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
       for (let i = 0; i < data.length; i += 4) {
-        if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 60 && data[i + 3] > 200) {
+        if (
+          Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) +
+                Math.abs(data[i + 2] - b) < 60 && data[i + 3] > 200
+        ) {
           count++;
           const x = (i / 4) % canvas.width;
           minX = Math.min(minX, x);
@@ -44,7 +53,8 @@ function tracePixels(page: Page, hex: string) {
 }
 
 Deno.test({
-  name: "browser - posted points appear live on the chart, with no console errors",
+  name:
+    "browser - posted points appear live on the chart, with no console errors",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -53,19 +63,35 @@ Deno.test({
     await withServer({}, async (base) => {
       const browser = await launchChromium();
       try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        const page = await browser.newPage({
+          viewport: { width: 1280, height: 800 },
+        });
         const errors: string[] = [];
-        page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+        page.on(
+          "console",
+          (m) => m.type() === "error" && errors.push(m.text()),
+        );
         page.on("pageerror", (e) => errors.push(e.message));
         await page.goto(base + "/");
 
         // empty state: the exact command for this server, and a live connection
-        await page.locator(".conn[data-state=live]").waitFor({ timeout: 10_000 });
+        await page.locator(".conn[data-state=live]").waitFor({
+          timeout: 10_000,
+        });
         const command = await page.locator(".empty-cmd").textContent();
-        assert.ok(command?.includes(`${base}/data`), `curl command names this server: ${command}`);
+        assert.ok(
+          command?.includes(`${base}/data`),
+          `curl command names this server: ${command}`,
+        );
         const yellow = TRACE_COLORS[0];
-        assert.equal((await tracePixels(page, yellow)).count, 0, "no trace before any data");
-        await page.screenshot({ path: new URL("browser-empty.png", OUTPUT).pathname });
+        assert.equal(
+          (await tracePixels(page, yellow)).count,
+          0,
+          "no trace before any data",
+        );
+        await page.screenshot({
+          path: new URL("browser-empty.png", OUTPUT).pathname,
+        });
 
         // a sine on one channel, and one point on another
         const n = 400;
@@ -74,35 +100,70 @@ Deno.test({
         assert.equal((await post(base, { x, y, channel: "sine" })).status, 200);
         assert.equal((await post(base, { x: 2, y: 56.78 })).status, 200);
 
-        await page.locator('.chip[data-channel="default"] [data-value]', { hasText: "56.78" }).waitFor({ timeout: 5000 });
-        await page.waitForFunction(() => Number(document.querySelector<HTMLElement>(".chart")?.dataset.points) === 401);
-        assert.equal(await page.locator(".empty").count(), 0, "the empty state is gone");
+        await page.locator('.chip[data-channel="default"] [data-value]', {
+          hasText: "56.78",
+        }).waitFor({ timeout: 5000 });
+        await page.waitForFunction(() =>
+          Number(
+            document.querySelector<HTMLElement>(".chart")?.dataset.points,
+          ) === 401
+        );
+        assert.equal(
+          await page.locator(".empty").count(),
+          0,
+          "the empty state is gone",
+        );
         await page.waitForTimeout(300); // let the frame that drew the data reach the canvas
         const drawn = await tracePixels(page, yellow);
-        assert.ok(drawn.count > 500, `sine drawn in yellow: ${drawn.count} pixels`);
+        assert.ok(
+          drawn.count > 500,
+          `sine drawn in yellow: ${drawn.count} pixels`,
+        );
         // x is proportional: a sine over 0..4 spans most of the plot, not a corner of it
-        assert.ok(drawn.maxX - drawn.minX > drawn.width * 0.7, `spread ${drawn.minX}..${drawn.maxX} of ${drawn.width}`);
+        assert.ok(
+          drawn.maxX - drawn.minX > drawn.width * 0.7,
+          `spread ${drawn.minX}..${drawn.maxX} of ${drawn.width}`,
+        );
         const second = await tracePixels(page, TRACE_COLORS[1]);
         assert.ok(second.count > 0, "the second channel has its own colour");
 
         // the crosshair reads x under the mouse
         const box = (await page.locator(".chart").boundingBox())!;
-        await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
+        await page.mouse.move(
+          box.x + box.width * 0.4,
+          box.y + box.height * 0.5,
+        );
         await page.locator(".readout-x").waitFor({ timeout: 2000 });
-        assert.match((await page.locator(".readout-x").textContent())!, /^x -?\d/);
-        await page.screenshot({ path: new URL("browser-desktop.png", OUTPUT).pathname });
+        assert.match(
+          (await page.locator(".readout-x").textContent())!,
+          /^x -?\d/,
+        );
+        await page.screenshot({
+          path: new URL("browser-desktop.png", OUTPUT).pathname,
+        });
 
         // live deltas keep coming, and x going backwards (a restarted sender) starts a new sweep
         await post(base, { x: [4.01, 4.02], y: [1, 2], channel: "sine" });
         await post(base, { x: [0, 0.5, 1], y: [5, -5, 5], channel: "sine" });
-        await page.waitForFunction(() => Number(document.querySelector<HTMLElement>(".chart")?.dataset.points) === 4);
+        await page.waitForFunction(() =>
+          Number(
+            document.querySelector<HTMLElement>(".chart")?.dataset.points,
+          ) === 4
+        );
         assert.deepEqual(errors, [], "no console errors");
 
-        const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+        const phone = await browser.newPage({
+          viewport: { width: 390, height: 844 },
+          deviceScaleFactor: 2,
+        });
         await phone.goto(base + "/");
-        await phone.locator(".conn[data-state=live]").waitFor({ timeout: 10_000 });
+        await phone.locator(".conn[data-state=live]").waitFor({
+          timeout: 10_000,
+        });
         await phone.waitForTimeout(500);
-        await phone.screenshot({ path: new URL("browser-phone.png", OUTPUT).pathname });
+        await phone.screenshot({
+          path: new URL("browser-phone.png", OUTPUT).pathname,
+        });
       } finally {
         await browser.close();
       }

@@ -7,7 +7,10 @@ export async function withServer(
   fn: (base: string) => Promise<void>,
 ): Promise<void> {
   const app = createApp(loadConfig(env));
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    app.fetch,
+  );
   try {
     await fn(`http://127.0.0.1:${server.addr.port}`);
   } finally {
@@ -25,20 +28,32 @@ export interface Reply {
 }
 
 /** Sends a request and reads the whole body (so no test leaks a response). */
-export async function send(url: string, init: RequestInit = {}): Promise<Reply> {
+export async function send(
+  url: string,
+  init: RequestInit = {},
+): Promise<Reply> {
   const res = await fetch(url, init);
   const text = await res.text();
   let json: unknown = undefined;
-  if (res.headers.get("content-type")?.includes("application/json")) json = JSON.parse(text);
+  if (res.headers.get("content-type")?.includes("application/json")) {
+    json = JSON.parse(text);
+  }
   return { status: res.status, headers: res.headers, json, text };
 }
 
 /** POST /data the way `curl -d` does: form-encoded content type, JSON text. */
-export function post(base: string, body: unknown, init: RequestInit & { query?: string } = {}): Promise<Reply> {
+export function post(
+  base: string,
+  body: unknown,
+  init: RequestInit & { query?: string } = {},
+): Promise<Reply> {
   const { query, ...rest } = init;
   return send(`${base}/data${query ?? ""}`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...(rest.headers ?? {}) },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      ...(rest.headers ?? {}),
+    },
     body: typeof body === "string" ? body : JSON.stringify(body),
     ...rest,
   });

@@ -6,22 +6,51 @@ Deno.test("POST /data - a curl-style point is stored and acknowledged like the o
     const r = await post(base, '{"x": 12.34, "y": 56.78}');
     assert.equal(r.status, 200);
     assert.match(r.headers.get("content-type")!, /application\/json/);
-    assert.deepEqual(r.json, { status: "success", accepted: 1, channel: "default", seq: 1 });
+    assert.deepEqual(r.json, {
+      status: "success",
+      accepted: 1,
+      channel: "default",
+      seq: 1,
+    });
     const data = await send(`${base}/data`);
-    assert.deepEqual(data.json, { channels: { default: { seq: 1, x: [12.34], y: [56.78] } } });
+    assert.deepEqual(data.json, {
+      channels: { default: { seq: 1, x: [12.34], y: [56.78] } },
+    });
   });
 });
 
 Deno.test("POST /data - batches, columns, channels and decimal strings", async () => {
   await withServer({}, async (base) => {
-    assert.equal((await post(base, [{ x: 1, y: 2 }, { x: 2, y: "3.5" }])).json.seq, 2);
+    assert.equal(
+      (await post(base, [{ x: 1, y: 2 }, { x: 2, y: "3.5" }])).json.seq,
+      2,
+    );
     const cols = await post(base, { x: [3, 4, 5], y: [4, 5, 6] });
-    assert.deepEqual(cols.json, { status: "success", accepted: 3, channel: "default", seq: 5 });
-    assert.equal((await post(base, { y: 1, channel: "temp" })).json.channel, "temp");
-    const q = await post(base, { x: [1, 2], y: [7, 8] }, { query: "?channel=temp" });
-    assert.deepEqual(q.json, { status: "success", accepted: 2, channel: "temp", seq: 3 });
+    assert.deepEqual(cols.json, {
+      status: "success",
+      accepted: 3,
+      channel: "default",
+      seq: 5,
+    });
+    assert.equal(
+      (await post(base, { y: 1, channel: "temp" })).json.channel,
+      "temp",
+    );
+    const q = await post(base, { x: [1, 2], y: [7, 8] }, {
+      query: "?channel=temp",
+    });
+    assert.deepEqual(q.json, {
+      status: "success",
+      accepted: 2,
+      channel: "temp",
+      seq: 3,
+    });
     const all = (await send(`${base}/data`)).json.channels;
-    assert.deepEqual(all.default, { seq: 5, x: [1, 2, 3, 4, 5], y: [2, 3.5, 4, 5, 6] });
+    assert.deepEqual(all.default, {
+      seq: 5,
+      x: [1, 2, 3, 4, 5],
+      y: [2, 3.5, 4, 5, 6],
+    });
     assert.deepEqual(all.temp.y, [1, 7, 8]);
   });
 });
@@ -32,7 +61,10 @@ Deno.test("POST /data - a point without x gets the receive time in seconds", asy
     await post(base, { y: 3 });
     const after = Date.now() / 1000;
     const [x] = (await send(`${base}/data`)).json.channels.default.x;
-    assert.ok(x >= before - 0.001 && x <= after + 0.001, `${x} within [${before}, ${after}]`);
+    assert.ok(
+      x >= before - 0.001 && x <= after + 0.001,
+      `${x} within [${before}, ${after}]`,
+    );
   });
 });
 
@@ -62,9 +94,13 @@ Deno.test("POST /data - every bad body is a 400 naming the field, and stores not
       assert.equal(r.json.field, field, body);
       assert.match(r.json.message, message, body);
     }
-    const bad = await post(base, { y: 1 }, { query: "?channel=" + "x".repeat(65) });
+    const bad = await post(base, { y: 1 }, {
+      query: "?channel=" + "x".repeat(65),
+    });
     assert.equal(bad.status, 400);
-    assert.deepEqual((await send(`${base}/data`)).json, { channels: { default: { seq: 1, x: [1], y: [1] } } });
+    assert.deepEqual((await send(`${base}/data`)).json, {
+      channels: { default: { seq: 1, x: [1], y: [1] } },
+    });
   });
 });
 
@@ -85,7 +121,10 @@ Deno.test("POST /data - a batch with one bad point is refused whole", async () =
 
 Deno.test("POST /data - 413 for a body over OSC_MAX_BODY, declared or streamed", async () => {
   await withServer({ OSC_MAX_BODY: "1KiB" }, async (base) => {
-    const big = JSON.stringify({ x: Array(300).fill(1.5), y: Array(300).fill(2.5) });
+    const big = JSON.stringify({
+      x: Array(300).fill(1.5),
+      y: Array(300).fill(2.5),
+    });
     const declared = await post(base, big);
     assert.equal(declared.status, 413);
     assert.equal(declared.json.field, "body");
@@ -94,14 +133,23 @@ Deno.test("POST /data - 413 for a body over OSC_MAX_BODY, declared or streamed",
     const chunks = new TextEncoder().encode(big);
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
-        for (let i = 0; i < chunks.length; i += 256) c.enqueue(chunks.slice(i, i + 256));
+        for (let i = 0; i < chunks.length; i += 256) {
+          c.enqueue(chunks.slice(i, i + 256));
+        }
         c.close();
       },
     });
-    const streamed = await send(`${base}/data`, { method: "POST", body: stream });
+    const streamed = await send(`${base}/data`, {
+      method: "POST",
+      body: stream,
+    });
     assert.equal(streamed.status, 413);
     assert.deepEqual((await send(`${base}/data`)).json, { channels: {} });
-    assert.equal((await post(base, { y: 1 })).status, 200, "a small body still works");
+    assert.equal(
+      (await post(base, { y: 1 })).status,
+      200,
+      "a small body still works",
+    );
   });
 });
 
@@ -121,8 +169,15 @@ Deno.test("POST /data - 409 when a new channel would pass OSC_MAX_CHANNELS", asy
     const r = await post(base, { y: 1, channel: "c" });
     assert.equal(r.status, 409);
     assert.equal(r.json.field, "channel");
-    assert.equal((await post(base, { y: 2, channel: "a" })).status, 200, "existing channels still take points");
-    assert.deepEqual(Object.keys((await send(`${base}/data`)).json.channels), ["a", "b"]);
+    assert.equal(
+      (await post(base, { y: 2, channel: "a" })).status,
+      200,
+      "existing channels still take points",
+    );
+    assert.deepEqual(Object.keys((await send(`${base}/data`)).json.channels), [
+      "a",
+      "b",
+    ]);
   });
 });
 
@@ -139,36 +194,65 @@ Deno.test("/data - 405 with Allow for other methods", async () => {
 
 Deno.test("POST and DELETE /data - 401 without the publish token, 200 with it", async () => {
   await withServer({ OSC_PUBLISH_TOKEN: "s3cret-token" }, async (base) => {
-    for (const auth of [undefined, "Bearer wrong", "Basic czNjcmV0", "Bearer", "s3cret-token"]) {
-      const headers: Record<string, string> = auth ? { authorization: auth } : {};
+    for (
+      const auth of [
+        undefined,
+        "Bearer wrong",
+        "Basic czNjcmV0",
+        "Bearer",
+        "s3cret-token",
+      ]
+    ) {
+      const headers: Record<string, string> = auth
+        ? { authorization: auth }
+        : {};
       const r = await post(base, { y: 1 }, { headers });
       assert.equal(r.status, 401, String(auth));
       assert.equal(r.json.status, "error");
       assert.equal(r.json.field, "authorization");
       assert.match(r.headers.get("www-authenticate")!, /^Bearer/);
-      assert.equal((await send(`${base}/data`, { method: "DELETE", headers })).status, 401);
+      assert.equal(
+        (await send(`${base}/data`, { method: "DELETE", headers })).status,
+        401,
+      );
     }
-    const ok = await post(base, { y: 1 }, { headers: { authorization: "Bearer s3cret-token" } });
+    const ok = await post(base, { y: 1 }, {
+      headers: { authorization: "Bearer s3cret-token" },
+    });
     assert.equal(ok.status, 200);
-    assert.equal((await send(`${base}/data`)).status, 200, "reading needs no token");
-    const del = await send(`${base}/data`, { method: "DELETE", headers: { authorization: "bearer s3cret-token" } });
+    assert.equal(
+      (await send(`${base}/data`)).status,
+      200,
+      "reading needs no token",
+    );
+    const del = await send(`${base}/data`, {
+      method: "DELETE",
+      headers: { authorization: "bearer s3cret-token" },
+    });
     assert.equal(del.status, 200);
   });
 });
 
 Deno.test("GET /data - one channel, since, limit and CSV", async () => {
   await withServer({}, async (base) => {
-    await post(base, { x: [1, 2, 3, 4], y: [10, 20, 30, 40] }, { query: "?channel=a" });
+    await post(base, { x: [1, 2, 3, 4], y: [10, 20, 30, 40] }, {
+      query: "?channel=a",
+    });
     await post(base, { x: 1, y: -1 }, { query: "?channel=b" });
     const a = await send(`${base}/data?channel=a&since=2`);
-    assert.deepEqual(a.json, { channels: { a: { seq: 4, x: [3, 4], y: [30, 40] } } });
+    assert.deepEqual(a.json, {
+      channels: { a: { seq: 4, x: [3, 4], y: [30, 40] } },
+    });
     const none = await send(`${base}/data?channel=a&since=4`);
     assert.deepEqual(none.json, { channels: { a: { seq: 4, x: [], y: [] } } });
     const limited = await send(`${base}/data?channel=a&limit=1`);
     assert.deepEqual(limited.json.channels.a, { seq: 4, x: [4], y: [40] });
     const csv = await send(`${base}/data?format=csv`);
     assert.match(csv.headers.get("content-type")!, /^text\/csv/);
-    assert.equal(csv.text, "channel,seq,x,y\na,1,1,10\na,2,2,20\na,3,3,30\na,4,4,40\nb,1,1,-1\n");
+    assert.equal(
+      csv.text,
+      "channel,seq,x,y\na,1,1,10\na,2,2,20\na,3,3,30\na,4,4,40\nb,1,1,-1\n",
+    );
     assert.equal((await send(`${base}/data?channel=nope`)).status, 404);
     assert.equal((await send(`${base}/data?channel=bad%20name`)).status, 400);
     assert.equal((await send(`${base}/data?since=-1`)).json.field, "since");
@@ -182,9 +266,19 @@ Deno.test("DELETE /data - clears a channel; seqs carry on and never repeat", asy
     await post(base, { y: [1] }, { query: "?channel=b" });
     const del = await send(`${base}/data?channel=a`, { method: "DELETE" });
     assert.deepEqual(del.json, { status: "success", cleared: { a: 3 } });
-    assert.deepEqual((await send(`${base}/data?channel=a`)).json.channels.a, { seq: 3, x: [], y: [] });
-    assert.equal((await post(base, { x: 9, y: 9 }, { query: "?channel=a" })).json.seq, 4);
-    assert.equal((await send(`${base}/data?channel=zzz`, { method: "DELETE" })).status, 404);
+    assert.deepEqual((await send(`${base}/data?channel=a`)).json.channels.a, {
+      seq: 3,
+      x: [],
+      y: [],
+    });
+    assert.equal(
+      (await post(base, { x: 9, y: 9 }, { query: "?channel=a" })).json.seq,
+      4,
+    );
+    assert.equal(
+      (await send(`${base}/data?channel=zzz`, { method: "DELETE" })).status,
+      404,
+    );
     const all = await send(`${base}/data`, { method: "DELETE" });
     assert.deepEqual(all.json, { status: "success", cleared: { a: 1, b: 1 } });
   });
@@ -194,7 +288,11 @@ Deno.test("the ring buffer keeps the newest OSC_CAPACITY points", async () => {
   await withServer({ OSC_CAPACITY: "5" }, async (base) => {
     await post(base, { x: [1, 2, 3, 4], y: [1, 2, 3, 4] });
     await post(base, { x: [5, 6, 7], y: [5, 6, 7] });
-    assert.deepEqual((await send(`${base}/data`)).json.channels.default, { seq: 7, x: [3, 4, 5, 6, 7], y: [3, 4, 5, 6, 7] });
+    assert.deepEqual((await send(`${base}/data`)).json.channels.default, {
+      seq: 7,
+      x: [3, 4, 5, 6, 7],
+      y: [3, 4, 5, 6, 7],
+    });
   });
 });
 
@@ -208,7 +306,11 @@ Deno.test("GET /healthz, the page and unknown routes", async () => {
     assert.equal(page.status, 200);
     assert.match(page.headers.get("content-type")!, /text\/html/);
     assert.match(page.text, /<title>Web Oscilloscope<\/title>/);
-    assert.match(page.text, /data-channel="probe"/, "the legend is rendered on the server");
+    assert.match(
+      page.text,
+      /data-channel="probe"/,
+      "the legend is rendered on the server",
+    );
     assert.match(page.text, /42\.5/);
     assert.match(page.text, /<script type="module" src="\/static\/scope.js">/);
     const missing = await send(`${base}/nope`);
@@ -219,8 +321,13 @@ Deno.test("GET /healthz, the page and unknown routes", async () => {
 
 Deno.test("the page's embedded state cannot close its script element", async () => {
   await withServer({}, async (base) => {
-    const page = await send(`${base}/`, { headers: { host: "</script><script>alert(1)</script>" } });
+    const page = await send(`${base}/`, {
+      headers: { host: "</script><script>alert(1)</script>" },
+    });
     assert.equal(page.status, 200);
-    assert.ok(!page.text.includes("</script><script>alert(1)"), "host is escaped");
+    assert.ok(
+      !page.text.includes("</script><script>alert(1)"),
+      "host is escaped",
+    );
   });
 });

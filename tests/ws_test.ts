@@ -6,7 +6,10 @@ import { post, send, withServer } from "./helpers.ts";
 function viewer(base: string, headers: Record<string, string> = {}) {
   const messages: ServerMessage[] = [];
   const waiters: (() => void)[] = [];
-  const ws = new WebSocket(base.replace("http", "ws") + "/ws", { headers } as never);
+  const ws = new WebSocket(
+    base.replace("http", "ws") + "/ws",
+    { headers } as never,
+  );
   ws.onmessage = (e) => {
     messages.push(JSON.parse(e.data));
     waiters.splice(0).forEach((w) => w());
@@ -15,15 +18,24 @@ function viewer(base: string, headers: Record<string, string> = {}) {
     ws.onopen = () => resolve();
     ws.onerror = (e) => reject(new Error((e as ErrorEvent).message));
   });
-  const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
+  const closed = new Promise<void>((resolve) =>
+    ws.addEventListener("close", () => resolve())
+  );
   return {
     messages,
     opened,
-    async until(pred: (m: ServerMessage[]) => boolean, timeoutMs = 3000): Promise<void> {
+    async until(
+      pred: (m: ServerMessage[]) => boolean,
+      timeoutMs = 3000,
+    ): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       while (!pred(messages)) {
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out; got ${JSON.stringify(messages).slice(0, 300)}`);
+        if (left <= 0) {
+          throw new Error(
+            `timed out; got ${JSON.stringify(messages).slice(0, 300)}`,
+          );
+        }
         let timer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([
           new Promise<void>((r) => waiters.push(r)),
@@ -53,7 +65,13 @@ Deno.test("/ws - a snapshot per channel on connect, then deltas carrying posted 
       ]);
       await post(base, { x: 3, y: 56.78 }, { query: "?channel=a" });
       await v.until((m) => m.some((x) => x.type === "points"));
-      assert.deepEqual(v.messages[2], { type: "points", channel: "a", seq: 3, x: [3], y: [56.78] });
+      assert.deepEqual(v.messages[2], {
+        type: "points",
+        channel: "a",
+        seq: 3,
+        x: [3],
+        y: [56.78],
+      });
     } finally {
       await v.close();
     }
@@ -69,9 +87,15 @@ Deno.test("/ws - a burst of posts is coalesced, in seq order, with nothing lost"
       for (let i = 1; i <= 60; i++) posts.push(post(base, { x: i, y: i * 2 }));
       await Promise.all(posts);
       const count = (m: ServerMessage[]) =>
-        m.reduce((n, x) => n + (x.type === "points" ? (x as PointsMessage).x.length : 0), 0);
+        m.reduce(
+          (n, x) =>
+            n + (x.type === "points" ? (x as PointsMessage).x.length : 0),
+          0,
+        );
       await v.until((m) => count(m) >= 60);
-      const deltas = v.messages.filter((m): m is PointsMessage => m.type === "points");
+      const deltas = v.messages.filter((m): m is PointsMessage =>
+        m.type === "points"
+      );
       assert.ok(deltas.length < 60, `${deltas.length} messages for 60 posts`);
       let expected = 1;
       for (const d of deltas) {
@@ -80,7 +104,10 @@ Deno.test("/ws - a burst of posts is coalesced, in seq order, with nothing lost"
       }
       const ys = deltas.flatMap((d) => d.y);
       assert.equal(ys.length, 60);
-      assert.deepEqual(ys.slice().sort((a, b) => a - b), Array.from({ length: 60 }, (_, i) => (i + 1) * 2));
+      assert.deepEqual(
+        ys.slice().sort((a, b) => a - b),
+        Array.from({ length: 60 }, (_, i) => (i + 1) * 2),
+      );
     } finally {
       await v.close();
     }
@@ -95,7 +122,11 @@ Deno.test("/ws - a clear reaches viewers", async () => {
       await v.until((m) => m.length >= 1);
       await send(`${base}/data?channel=default`, { method: "DELETE" });
       await v.until((m) => m.some((x) => x.type === "clear"));
-      assert.deepEqual(v.messages.at(-1), { type: "clear", channel: "default", seq: 3 });
+      assert.deepEqual(v.messages.at(-1), {
+        type: "clear",
+        channel: "default",
+        seq: 3,
+      });
     } finally {
       await v.close();
     }
@@ -103,27 +134,30 @@ Deno.test("/ws - a clear reaches viewers", async () => {
 });
 
 Deno.test("/ws - upgrades from another site's page are refused with 403", async () => {
-  await withServer({ OSC_ALLOWED_ORIGINS: "https://dash.example" }, async (base) => {
-    const evil = viewer(base, { origin: "https://evil.example" });
-    await assert.rejects(evil.opened, /403/);
-    await evil.close();
-    const direct = await send(`${base}/ws`, {
-      headers: {
-        upgrade: "websocket",
-        connection: "Upgrade",
-        origin: "https://evil.example",
-        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-        "sec-websocket-version": "13",
-      },
-    });
-    assert.equal(direct.status, 403);
-    assert.equal(direct.json.field, "origin");
-    for (const origin of ["https://dash.example", base]) {
-      const ok = viewer(base, { origin });
-      await ok.opened;
-      await ok.close();
-    }
-  });
+  await withServer(
+    { OSC_ALLOWED_ORIGINS: "https://dash.example" },
+    async (base) => {
+      const evil = viewer(base, { origin: "https://evil.example" });
+      await assert.rejects(evil.opened, /403/);
+      await evil.close();
+      const direct = await send(`${base}/ws`, {
+        headers: {
+          upgrade: "websocket",
+          connection: "Upgrade",
+          origin: "https://evil.example",
+          "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+          "sec-websocket-version": "13",
+        },
+      });
+      assert.equal(direct.status, 403);
+      assert.equal(direct.json.field, "origin");
+      for (const origin of ["https://dash.example", base]) {
+        const ok = viewer(base, { origin });
+        await ok.opened;
+        await ok.close();
+      }
+    },
+  );
 });
 
 Deno.test("/ws - a plain GET is told to upgrade", async () => {

@@ -5,7 +5,17 @@ const root = new URL("..", import.meta.url);
 const out = new URL("static/scope.js", root).pathname;
 const started = performance.now();
 const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-  args: ["bundle", "--quiet", "--platform", "browser", "--minify", "--sourcemap=linked", "-o", out, "islands/client.tsx"],
+  args: [
+    "bundle",
+    "--quiet",
+    "--platform",
+    "browser",
+    "--minify",
+    "--sourcemap=linked",
+    "-o",
+    out,
+    "islands/client.tsx",
+  ],
   cwd: root.pathname,
   stdout: "inherit",
   stderr: "piped",
@@ -16,4 +26,8 @@ if (code !== 0) {
   Deno.exit(code);
 }
 const { size } = await Deno.stat(out);
-console.error(`bundle: static/scope.js ${(size / 1024).toFixed(0)} KiB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.error(
+  `bundle: static/scope.js ${(size / 1024).toFixed(0)} KiB in ${
+    ((performance.now() - started) / 1000).toFixed(1)
+  } s`,
+);

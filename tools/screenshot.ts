@@ -6,10 +6,25 @@ const url = Deno.args[0] ?? "http://localhost:8080/";
 const prefix = Deno.args[1] ?? "screenshot";
 const browser = await launchChromium();
 try {
-  for (const [name, viewport] of [["desktop", { width: 1440, height: 900 }], ["phone", { width: 390, height: 844 }]] as const) {
-    const page = await browser.newPage({ viewport, deviceScaleFactor: name === "phone" ? 2 : 1 });
-    page.on("console", (m) => m.type() === "error" && console.error(`[${name}] console: ${m.text()}`));
-    page.on("pageerror", (e) => console.error(`[${name}] page error: ${e.message}`));
+  for (
+    const [name, viewport] of [["desktop", { width: 1440, height: 900 }], [
+      "phone",
+      { width: 390, height: 844 },
+    ]] as const
+  ) {
+    const page = await browser.newPage({
+      viewport,
+      deviceScaleFactor: name === "phone" ? 2 : 1,
+    });
+    page.on(
+      "console",
+      (m) =>
+        m.type() === "error" && console.error(`[${name}] console: ${m.text()}`),
+    );
+    page.on(
+      "pageerror",
+      (e) => console.error(`[${name}] page error: ${e.message}`),
+    );
     await page.goto(url);
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${prefix}-${name}.png` });

@@ -27,16 +27,22 @@ const { values: opts } = parseArgs({
 });
 
 if (opts.help) {
-  console.log(`usage: deno task send [--url URL] [--rate N] [--batch N] [--channel NAME]
+  console.log(
+    `usage: deno task send [--url URL] [--rate N] [--batch N] [--channel NAME]
        [--wave noise|sine|square] [--mean M --std S] [--freq F --amplitude A]
-       [--step DX] [--count N] [--token T] [--quiet]`);
+       [--step DX] [--count N] [--token T] [--quiet]`,
+  );
   Deno.exit(0);
 }
 
 function num(name: keyof typeof opts, positive = false): number {
   const n = Number(opts[name]);
   if (!Number.isFinite(n) || (positive && n <= 0)) {
-    console.error(`--${name} must be a ${positive ? "positive " : ""}number, got ${opts[name]}`);
+    console.error(
+      `--${name} must be a ${positive ? "positive " : ""}number, got ${
+        opts[name]
+      }`,
+    );
     Deno.exit(2);
   }
   return n;
@@ -63,16 +69,27 @@ function gauss(): number {
 
 function sample(x: number): number {
   const noise = gauss() * std * (opts.wave === "noise" ? 1 : 0.05);
-  if (opts.wave === "sine") return mean + amplitude * Math.sin(2 * Math.PI * freq * x) + noise;
-  if (opts.wave === "square") return mean + amplitude * (Math.sin(2 * Math.PI * freq * x) >= 0 ? 1 : -1) + noise;
+  if (opts.wave === "sine") {
+    return mean + amplitude * Math.sin(2 * Math.PI * freq * x) + noise;
+  }
+  if (opts.wave === "square") {
+    return mean + amplitude * (Math.sin(2 * Math.PI * freq * x) >= 0 ? 1 : -1) +
+      noise;
+  }
   return mean + noise;
 }
 
 const headers: Record<string, string> = { "Content-Type": "application/json" };
 if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-const url = opts.channel ? `${opts.url}${opts.url!.includes("?") ? "&" : "?"}channel=${encodeURIComponent(opts.channel)}` : opts.url!;
+const url = opts.channel
+  ? `${opts.url}${opts.url!.includes("?") ? "&" : "?"}channel=${
+    encodeURIComponent(opts.channel)
+  }`
+  : opts.url!;
 
-console.log(`sending to ${url}: ${opts.wave}, ${rate} points/s in batches of ${batch} (Ctrl-C stops)`);
+console.log(
+  `sending to ${url}: ${opts.wave}, ${rate} points/s in batches of ${batch} (Ctrl-C stops)`,
+);
 let x = 0;
 let sent = 0;
 const started = performance.now();
@@ -89,10 +106,20 @@ while (!stop && sent < limit) {
   }
   const body = n === 1 ? { x: xs[0], y: ys[0] } : { x: xs, y: ys };
   try {
-    const res = await fetch(url, { method: "POST", headers, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+    });
     const reply = await res.text();
     if (!res.ok) console.error(`HTTP ${res.status}: ${reply}`);
-    else if (!opts.quiet) console.log(n === 1 ? `sent x=${xs[0]} y=${ys[0]} -> ${reply}` : `sent ${n} points -> ${reply}`);
+    else if (!opts.quiet) {
+      console.log(
+        n === 1
+          ? `sent x=${xs[0]} y=${ys[0]} -> ${reply}`
+          : `sent ${n} points -> ${reply}`,
+      );
+    }
   } catch (e) {
     console.error(`error sending: ${(e as Error).message}`);
   }
