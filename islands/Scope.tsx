@@ -38,6 +38,7 @@ export function Scope(props: ScopeProps) {
   >(null);
   const hasPoints = useComputed(() => legend.value.some((c) => c.count > 0));
   const chartRef = useRef<HTMLDivElement>(null);
+  const copied = useSignal(false);
 
   useEffect(() => {
     const colors = new Map<string, string>();
@@ -176,13 +177,29 @@ export function Scope(props: ScopeProps) {
           )}
         </div>
       </div>
-      <div class="chart-wrap">
+      <div class={hasPoints.value ? "chart-wrap" : "chart-wrap is-empty"}>
         <div class="chart" ref={chartRef} data-points="0" />
         {!hasPoints.value && (
           <div class="empty">
             <p class="empty-title">Waiting for data</p>
             <p>Publish a point from any machine that can reach this server:</p>
-            <pre class="empty-cmd"><code>{curl}</code></pre>
+            <div class="empty-cmd-row">
+              <pre class="empty-cmd"><code>{curl}</code></pre>
+              <button
+                type="button"
+                class="copy"
+                aria-label="Copy the command"
+                onClick={() => {
+                  // the clipboard API exists only on https and localhost pages
+                  navigator.clipboard?.writeText(curl).then(() => {
+                    copied.value = true;
+                    setTimeout(() => (copied.value = false), 1500);
+                  });
+                }}
+              >
+                {copied.value ? "Copied" : "Copy"}
+              </button>
+            </div>
             <p class="empty-hint">
               Batches work too: <code>[{'{"x":1,"y":2}'},…]</code> or{" "}
               <code>{'{"x":[…],"y":[…]}'}</code>. Points appear here live.

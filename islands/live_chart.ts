@@ -154,9 +154,13 @@ export class LiveChart {
       xMax,
       Math.min(8000, Math.round(width * SLOTS_PER_PX)),
     );
-    const tick = tickStep(grid, width);
+    // the plot area, without the price axis; the chart lays out labels ~75 px apart at most
+    const plotWidth = this.chart.timeScale().width() || width;
+    const tick = tickStep(grid, plotWidth, 100);
     if (tick.step !== this.#view.tick.step) {
-      // tick weights are computed once per slot value; a new tick step must recompute them all
+      // tick weights are computed once per slot value and kept while the value stays on the
+      // scale, by any series: drop every series' points so all of them get the new weights
+      for (const series of this.#series.values()) series.setData([]);
       this.#slots.setData([]);
       this.#gridKey = "";
     }

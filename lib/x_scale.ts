@@ -30,7 +30,7 @@ export interface XView {
  * The labelled tick spacing for a grid drawn `widthPx` wide: the smallest 1-2-5 step that leaves
  * at least `minLabelPx` between labels.
  */
-export function tickStep(grid: Grid, widthPx: number, minLabelPx = 90): Step {
+export function tickStep(grid: Grid, widthPx: number, minLabelPx = 100): Step {
   const span = grid.slots * grid.step;
   return niceStep(
     Math.max(grid.step, (span * minLabelPx) / Math.max(1, widthPx)),

@@ -1,0 +1,76 @@
+// The server as an operator runs it: `deno run main.ts` in its own process.
+import assert from "node:assert/strict";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+function start(env: Record<string, string>) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-env", "--allow-read", MAIN],
+    env: { HOST: "127.0.0.1", PORT: "0", NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Reads stdout until the listen line and returns the base URL it prints. */
+async function listening(
+  child: Deno.ChildProcess,
+): Promise<{ base: string; rest: ReadableStreamDefaultReader<string> }> {
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`server exited before listening: ${text}`);
+    text += value;
+    const m = /on (http:\/\/[\d.]+:\d+)/.exec(text);
+    if (m) return { base: m[1], rest: reader };
+  }
+}
+
+Deno.test("process - a bad setting stops start-up with exit code 1 and names the variable", async () => {
+  const child = start({ OSC_CAPACITY: "lots" });
+  const { code, stderr } = await child.output();
+  assert.equal(code, 1);
+  assert.match(
+    new TextDecoder().decode(stderr),
+    /OSC_CAPACITY must be a whole number, got "lots"/,
+  );
+});
+
+Deno.test("process - SIGTERM closes viewers with 1001 and exits 0", async () => {
+  const child = start({});
+  const { base, rest } = await listening(child);
+  try {
+    const r = await fetch(`${base}/data`, {
+      method: "POST",
+      body: '{"x":1,"y":2}',
+    });
+    assert.equal(r.status, 200);
+    await r.body?.cancel();
+    const ws = new WebSocket(base.replace("http", "ws") + "/ws");
+    const snapshot = new Promise((
+      resolve,
+    ) => (ws.onmessage = (e) => resolve(JSON.parse(e.data))));
+    const closed = new Promise<CloseEvent>((resolve) => (ws.onclose = resolve));
+    assert.deepEqual(await snapshot, {
+      type: "snapshot",
+      channel: "default",
+      seq: 1,
+      x: [1],
+      y: [2],
+    });
+    child.kill("SIGTERM");
+    const event = await closed;
+    assert.equal(event.code, 1001);
+    const status = await child.status;
+    assert.equal(status.code, 0);
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await rest.cancel();
+    await child.stderr.cancel();
+  }
+});
