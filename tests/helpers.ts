@@ -1,10 +1,10 @@
-import { createApp } from "../main.ts";
+import { type App, createApp } from "../main.ts";
 import { loadConfig } from "../lib/config.ts";
 
 /** Runs `fn` against a real listener on a free loopback port, then stops it and its viewers. */
 export async function withServer(
   env: Record<string, string>,
-  fn: (base: string) => Promise<void>,
+  fn: (base: string, app: App) => Promise<void>,
 ): Promise<void> {
   const app = createApp(loadConfig(env));
   const server = Deno.serve(
@@ -12,7 +12,7 @@ export async function withServer(
     app.fetch,
   );
   try {
-    await fn(`http://127.0.0.1:${server.addr.port}`);
+    await fn(`http://127.0.0.1:${server.addr.port}`, app);
   } finally {
     app.close();
     await server.shutdown();

@@ -167,3 +167,59 @@ Deno.test("/ws - a plain GET is told to upgrade", async () => {
     assert.equal(r.json.status, "error");
   });
 });
+
+/** Opens /ws over a raw TCP connection, reads the 101, and then never reads again. */
+async function stalledViewer(base: string): Promise<Deno.TcpConn> {
+  const { hostname, port } = new URL(base);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  await conn.write(new TextEncoder().encode(
+    `GET /ws HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+  ));
+  const head = new Uint8Array(256);
+  const n = await conn.read(head);
+  assert.match(
+    new TextDecoder().decode(head.subarray(0, n ?? 0)),
+    /^HTTP\/1.1 101/,
+  );
+  return conn;
+}
+
+Deno.test("/ws - a viewer that never reads is skipped, then closed, while others keep up", async () => {
+  const env = { OSC_VIEWER_MAX_BUFFER: "64KiB", OSC_VIEWER_STALL_MS: "300" };
+  await withServer(env, async (base, app) => {
+    const stalled = await stalledViewer(base);
+    const healthy = viewer(base);
+    try {
+      await healthy.opened;
+      const stuck = () =>
+        [...app.state.viewers].find((v) => v.behind || v.closed);
+      // ~40 KB per post: the stalled socket's buffer passes 64 KiB after a few ticks
+      const y = Array.from({ length: 2000 }, (_, i) => i + 0.123456789);
+      let seq = 0;
+      for (let i = 0; i < 200 && !stuck(); i++) {
+        seq = (await post(base, { y })).json.seq;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const slow = stuck();
+      assert.ok(slow, "the stalled viewer was marked as behind");
+      // its queue stops growing: the server keeps what the socket had, not every message since
+      const before = (slow.socket as WebSocket).bufferedAmount;
+      for (let i = 0; i < 20; i++) seq = (await post(base, { y })).json.seq;
+      await healthy.until((m) => m.some((x) => x.seq === seq));
+      assert.ok(
+        (slow.socket as WebSocket).bufferedAmount <= before,
+        "no more bytes queued for it",
+      );
+      // still backed up past OSC_VIEWER_STALL_MS: closed
+      await new Promise((r) => setTimeout(r, 400));
+      await post(base, { y: [1] });
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(slow.closed, true, "closed after the stall limit");
+      assert.equal((await send(`${base}/healthz`)).status, 200);
+    } finally {
+      stalled.close();
+      await healthy.close();
+    }
+  });
+});
