@@ -110,10 +110,14 @@ export function Scope(props: ScopeProps) {
     };
     frame = requestAnimationFrame(loop);
     const rateTimer = setInterval(updateLegend, 500);
+    // the grid has as many slots as the chart has pixels: a new width needs a new grid
+    const resized = new ResizeObserver(() => (dirty = true));
+    resized.observe(chartRef.current!);
     feed.start();
     return () => {
       cancelAnimationFrame(frame);
       clearInterval(rateTimer);
+      resized.disconnect();
       feed.close();
       chart.dispose();
     };

@@ -170,3 +170,62 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "browser - the page shows the lost connection, reconnects by itself and catches up",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await bundleExists();
+    const { createApp } = await import("../main.ts");
+    const { loadConfig } = await import("../lib/config.ts");
+    const serve = (port: number) => {
+      const app = createApp(loadConfig({}));
+      const server = Deno.serve(
+        { hostname: "127.0.0.1", port, onListen() {} },
+        app.fetch,
+      );
+      return { app, server, base: `http://127.0.0.1:${server.addr.port}` };
+    };
+    let first = serve(0);
+    const port = first.server.addr.port;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({
+        viewport: { width: 1000, height: 600 },
+      });
+      await post(first.base, { x: [0, 1], y: [1, 2] });
+      await page.goto(first.base + "/");
+      await page.locator(".conn[data-state=live]").waitFor({ timeout: 10_000 });
+
+      // the server goes away: viewers get 1001 and the indicator says so
+      first.app.close();
+      await first.server.shutdown();
+      await page.locator(".conn[data-state=reconnecting]").waitFor({
+        timeout: 5000,
+      });
+      assert.match(
+        (await page.locator(".conn").textContent())!,
+        /reconnecting/,
+      );
+
+      // it comes back on the same port with other data: the page returns to live and shows it
+      first = serve(port);
+      await post(first.base, { x: [0, 1, 2], y: [7, 8, 9.25] });
+      await page.locator(".conn[data-state=live]").waitFor({ timeout: 15_000 });
+      await page.locator('.chip[data-channel="default"] [data-value]', {
+        hasText: "9.25",
+      }).waitFor({ timeout: 5000 });
+      await page.waitForFunction(() =>
+        Number(
+          document.querySelector<HTMLElement>(".chart")?.dataset.points,
+        ) === 3
+      );
+    } finally {
+      await browser.close();
+      first.app.close();
+      await first.server.shutdown();
+    }
+  },
+});
