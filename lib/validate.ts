@@ -220,3 +220,48 @@ function parseColumns(
   }
   return { ok: true, batch: { channel: "", x, y } };
 }
+
+/**
+ * Reads a binary body: little-endian float64 pairs x0, y0, x1, y1, … — the cheapest thing a
+ * microcontroller or a C program can send. Same rules as JSON: finite values, all or nothing;
+ * the channel comes from the query.
+ */
+export function parseBinary(bytes: Uint8Array, opts: ParseOptions): Parsed {
+  let channel = DEFAULT_CHANNEL;
+  if (opts.queryChannel !== undefined && opts.queryChannel !== null) {
+    const bad = checkChannel(opts.queryChannel, "channel");
+    if (bad) return bad;
+    channel = opts.queryChannel;
+  }
+  if (bytes.length === 0) return fail("body", "must not be empty");
+  if (bytes.length % 16 !== 0) {
+    return fail(
+      "body",
+      `must be little-endian float64 (x, y) pairs; ${bytes.length} bytes is not a multiple of 16`,
+    );
+  }
+  const n = bytes.length / 16;
+  if (n > opts.maxBatch) {
+    return fail(
+      "points",
+      `has ${n} points, more than the limit of ${opts.maxBatch}`,
+      true,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const xi = view.getFloat64(i * 16, true);
+    if (!Number.isFinite(xi)) {
+      return fail(`points[${i}].x`, "must be a finite number");
+    }
+    const yi = view.getFloat64(i * 16 + 8, true);
+    if (!Number.isFinite(yi)) {
+      return fail(`points[${i}].y`, "must be a finite number");
+    }
+    x[i] = xi;
+    y[i] = yi;
+  }
+  return { ok: true, batch: { channel, x, y } };
+}

@@ -3,6 +3,7 @@ import {
   type Failure,
   failureMessage,
   parseBatch,
+  parseBinary,
   type Parsed,
   parseJson,
   toFiniteNumber,
@@ -169,4 +170,37 @@ Deno.test("validate - parseJson reports invalid and empty bodies", () => {
   assert.equal(broken.ok, false);
   assert.equal((broken as Failure).field, "body");
   assert.equal((parseJson("  ") as Failure).field, "body");
+});
+
+function pairs(...values: number[]): Uint8Array {
+  const view = new DataView(new ArrayBuffer(values.length * 8));
+  values.forEach((v, i) => view.setFloat64(i * 8, v, true));
+  return new Uint8Array(view.buffer);
+}
+
+Deno.test("validate - binary bodies are little-endian float64 pairs", () => {
+  const p = parseBinary(pairs(1, 2, 3.5, -4), { ...opts, queryChannel: "adc" });
+  assert.deepEqual(ok(p), { channel: "adc", x: [1, 3.5], y: [2, -4] });
+  assert.equal(ok(parseBinary(pairs(0, 0), opts)).channel, "default");
+});
+
+Deno.test("validate - binary bodies: length, finiteness, limit and channel are checked", () => {
+  assert.match(
+    failureMessage(bad(parseBinary(new Uint8Array(24), opts))),
+    /24 bytes is not a multiple of 16/,
+  );
+  assert.equal(bad(parseBinary(new Uint8Array(0), opts)).field, "body");
+  assert.equal(
+    failureMessage(bad(parseBinary(pairs(1, 2, NaN, 4), opts))),
+    "points[1].x must be a finite number",
+  );
+  assert.equal(
+    failureMessage(bad(parseBinary(pairs(1, Infinity), opts))),
+    "points[0].y must be a finite number",
+  );
+  assert.equal(bad(parseBinary(new Uint8Array(16 * 6), opts)).tooMany, true);
+  assert.equal(
+    bad(parseBinary(pairs(1, 2), { ...opts, queryChannel: "no good" })).field,
+    "channel",
+  );
 });

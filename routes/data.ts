@@ -7,6 +7,8 @@ import {
   checkChannel,
   failureMessage,
   parseBatch,
+  parseBinary,
+  type Parsed,
   parseJson,
 } from "../lib/validate.ts";
 import { requireToken } from "./publish_auth.ts";
@@ -34,14 +36,24 @@ export function dataRoutes(state: State): Hono {
       },
     }),
     async (c) => {
-      // JSON whatever the Content-Type says: `curl -d` sends form encoding and the original read it
-      const json = parseJson(await c.req.text());
-      if (!json.ok) throw new HttpError(400, failureMessage(json), json.field);
-      const parsed = parseBatch(json.value, {
+      const opts = {
         maxBatch: config.maxBatch,
         nowSeconds: Date.now() / 1000,
         queryChannel: c.req.query("channel"),
-      });
+      };
+      let parsed: Parsed;
+      if (
+        c.req.header("content-type")?.startsWith("application/octet-stream")
+      ) {
+        parsed = parseBinary(new Uint8Array(await c.req.arrayBuffer()), opts);
+      } else {
+        // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original read it
+        const json = parseJson(await c.req.text());
+        if (!json.ok) {
+          throw new HttpError(400, failureMessage(json), json.field);
+        }
+        parsed = parseBatch(json.value, opts);
+      }
       if (!parsed.ok) {
         throw new HttpError(
           parsed.tooMany ? 413 : 400,

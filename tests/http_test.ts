@@ -331,3 +331,49 @@ Deno.test("the page's embedded state cannot close its script element", async () 
     );
   });
 });
+
+Deno.test("POST /data - binary float64 pairs, with the same rules as JSON", async () => {
+  await withServer({ OSC_MAX_BATCH: "3" }, async (base) => {
+    const body = new Float64Array([1, 10.5, 2, -20.25]);
+    const binary = { "content-type": "application/octet-stream" };
+    const r = await send(`${base}/data?channel=bin`, {
+      method: "POST",
+      headers: binary,
+      body,
+    });
+    assert.deepEqual(r.json, {
+      status: "success",
+      accepted: 2,
+      channel: "bin",
+      seq: 2,
+    });
+    assert.deepEqual(
+      (await send(`${base}/data?channel=bin`)).json.channels.bin,
+      { seq: 2, x: [1, 2], y: [10.5, -20.25] },
+    );
+    const odd = await send(`${base}/data`, {
+      method: "POST",
+      headers: binary,
+      body: new Uint8Array(20),
+    });
+    assert.equal(odd.status, 400);
+    assert.match(odd.json.message, /not a multiple of 16/);
+    const nan = await send(`${base}/data?channel=bin`, {
+      method: "POST",
+      headers: binary,
+      body: new Float64Array([3, NaN]),
+    });
+    assert.equal(nan.json.field, "points[0].y");
+    const many = await send(`${base}/data`, {
+      method: "POST",
+      headers: binary,
+      body: new Float64Array(8),
+    });
+    assert.equal(many.status, 413);
+    assert.equal(
+      (await send(`${base}/data?channel=bin`)).json.channels.bin.seq,
+      2,
+      "nothing stored from refused bodies",
+    );
+  });
+});
