@@ -1,0 +1,99 @@
+// Processes the benchmark starts: servers on loopback on free ports, stopped by PID.
+
+/** A free loopback port: bind to port 0, read it, release it. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = l.addr as Deno.NetAddr;
+  l.close();
+  return port;
+}
+
+export interface Proc {
+  pid: number;
+  port: number;
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `cmd args` with PORT in its environment and waits until `probe` answers. */
+export async function startServer(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; probe?: string; port?: number } = {},
+): Promise<Proc> {
+  const port = opts.port ?? freePort();
+  const child = new Deno.Command(cmd, {
+    args: args.map((a) => a.replaceAll("{port}", String(port))),
+    env: { PORT: String(port), HOST: "127.0.0.1", NO_COLOR: "1", ...opts.env },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let errors = "";
+  (async () => {
+    for (;;) {
+      const { value, done } = await stderr.read();
+      if (done) break;
+      if (errors.length < 4000) errors += value;
+    }
+  })();
+  for (;;) {
+    try {
+      const res = await fetch(base + (opts.probe ?? "/"), {
+        method: opts.probe ? "GET" : "HEAD",
+      });
+      await res.body?.cancel();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`${cmd} ${args.join(" ")} did not start: ${errors}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    pid: child.pid,
+    port,
+    base,
+    async stop() {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // gone
+        }
+      }, 5000);
+      await child.status;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Resident memory of a process in bytes, from /proc. */
+export async function rssBytes(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb * 1024;
+}
+
+export function median(values: number[]): number {
+  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
+}
