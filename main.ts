@@ -62,9 +62,14 @@ export function createApp(config: Config): App {
       console.error(`${c.req.method} ${c.req.path} failed:`, err);
       return c.json({ status: "error", message: "internal error" }, 500);
     });
+  // resync or close viewers that fell behind even when no new data comes to trigger it
+  const sweep = setInterval(() => {
+    for (const viewer of state.viewers) viewer.poll();
+  }, 1000);
   return Object.assign(app, {
     state,
     close() {
+      clearInterval(sweep);
       state.hub.close();
       for (const viewer of state.viewers) {
         viewer.close(1001, "server shutting down");

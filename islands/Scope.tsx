@@ -98,15 +98,19 @@ export function Scope(props: ScopeProps) {
 
     // draw at most once per animation frame, and only when something changed
     const loop = () => {
-      if (dirty) {
-        dirty = false;
-        chart.draw(feed.traces, colorOf);
-        updateLegend();
-        chartRef.current!.dataset.points = String(
-          legend.value.reduce((n, c) => n + c.count, 0),
-        );
-      }
+      // schedule first: one bad frame must not stop the display for good
       frame = requestAnimationFrame(loop);
+      if (!dirty) return;
+      dirty = false;
+      try {
+        chart.draw(feed.traces, colorOf);
+      } catch (e) {
+        console.error("drawing failed:", e);
+      }
+      updateLegend();
+      chartRef.current!.dataset.points = String(
+        legend.value.reduce((n, c) => n + c.count, 0),
+      );
     };
     frame = requestAnimationFrame(loop);
     const rateTimer = setInterval(updateLegend, 500);

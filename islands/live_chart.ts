@@ -177,7 +177,7 @@ export class LiveChart {
       if (!series) {
         series = this.chart.addSeries(LineSeries, {
           color: colors(name),
-          lineWidth: 2,
+          lineWidth: 1,
           priceLineVisible: false,
           lastValueVisible: true,
           crosshairMarkerVisible: false,

@@ -15,6 +15,9 @@ export interface FeedOptions {
 
 const MIN_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
+const REFILL_TIMEOUT_MS = 10_000;
+// deltas held per channel while its gap is being fetched (~16 s of 60 Hz ticks)
+const MAX_WAITING = 1000;
 
 /**
  * The viewer's side of /ws: keeps one Trace per channel, in the order channels appeared, fills
@@ -51,6 +54,10 @@ export class LiveFeed {
     this.#socket = socket;
     socket.onopen = () => {
       this.#retryMs = MIN_RETRY_MS;
+      // every channel the server has arrives as a snapshot; what we held may be from a server
+      // that has since restarted and counts seqs from 1 again
+      this.traces.clear();
+      this.options.onData();
       this.options.onConnection("live", 0);
     };
     socket.onmessage = (event) => {
@@ -81,6 +88,10 @@ export class LiveFeed {
     const waiting = this.#waiting.get(msg.channel);
     if (waiting && msg.type !== "snapshot") {
       waiting.push(msg);
+      // a refill that takes this long is stuck: resync instead of queueing without bound
+      if (waiting.length > MAX_WAITING) {
+        this.#socket?.close(4000, "refill too slow");
+      }
       return;
     }
     const trace = this.#trace(msg.channel);
@@ -104,31 +115,39 @@ export class LiveFeed {
       since: String(trace.lastSeq),
       limit: String(this.options.windowPoints),
     });
+    let filled = false;
     try {
-      const res = await fetch(`${this.options.dataUrl}?${query}`);
+      const res = await fetch(`${this.options.dataUrl}?${query}`, {
+        signal: AbortSignal.timeout(REFILL_TIMEOUT_MS),
+      });
       if (res.ok) {
-        const body = await res.json();
-        const got = body.channels?.[name];
-        if (
-          generation === this.#generation && got &&
-          trace.append(got.seq, got.x, got.y) === "gap"
-        ) {
-          // the server no longer has the missing points either: start from what it has
-          trace.replace(got.seq, got.x, got.y);
+        const got = (await res.json()).channels?.[name];
+        if (generation === this.#generation && got) {
+          // when the server no longer has the missing points either, start from what it has
+          if (trace.append(got.seq, got.x, got.y) === "gap") {
+            trace.replace(got.seq, got.x, got.y);
+          }
+          filled = true;
         }
       } else {
         await res.body?.cancel();
       }
     } catch {
-      // network trouble: the queued deltas below still move the trace forward
+      // timed out or the network failed: handled below
     }
     if (generation !== this.#generation) return;
     const queued = this.#waiting.get(name) ?? [];
     this.#waiting.delete(name);
+    if (!filled) {
+      // start over from fresh snapshots rather than draw a trace with a hole in it
+      this.#socket?.close(4000, "refill failed");
+      return;
+    }
     for (const msg of queued) {
       if (msg.type === "clear") trace.clear(msg.seq);
       else if (trace.append(msg.seq, msg.x, msg.y) === "gap") {
-        trace.replace(msg.seq, msg.x, msg.y);
+        this.#socket?.close(4000, "gap after refill");
+        return;
       }
     }
     this.options.onData();

@@ -1,4 +1,4 @@
-import { RingBuffer } from "./ring_buffer.ts";
+import { RingBuffer, type Values } from "./ring_buffer.ts";
 
 export type AppendResult = { ok: true; seq: number } | {
   ok: false;
@@ -28,7 +28,7 @@ export class Channels {
   }
 
   /** Appends a batch, creating the channel if the limit allows; stores nothing on refusal. */
-  append(name: string, x: Float64Array, y: Float64Array): AppendResult {
+  append(name: string, x: Values, y: Values): AppendResult {
     let buffer = this.#buffers.get(name);
     if (!buffer) {
       if (this.#buffers.size >= this.maxChannels) {

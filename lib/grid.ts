@@ -39,20 +39,29 @@ export function niceStep(raw: number): Step {
 
 /**
  * A grid covering [xMin, xMax] with at most about `maxSlots` slots (at least a third of that),
- * aligned to multiples of its step. A zero-width range gets a small span around its value.
+ * aligned to multiples of its step. A zero-width range is widened around its value. Values near
+ * ±1.8e308 still give a finite grid (the slots that would overflow are left out).
  */
 export function makeGrid(xMin: number, xMax: number, maxSlots: number): Grid {
-  let span = xMax - xMin;
-  if (!(span > 0)) span = Math.max(Math.abs(xMin) * 1e-6, 1e-9) * maxSlots;
+  // work with half the span: xMax - xMin overflows to Infinity for values near ±1.8e308
+  let half = xMax / 2 - xMin / 2;
+  if (!(half > 0)) {
+    const pad = Math.max(Math.abs(xMin) * 1e-6, 1e-9) * (maxSlots / 4);
+    if (Number.isFinite(xMin - pad)) xMin -= pad;
+    if (Number.isFinite(xMax + pad)) xMax += pad;
+    half = xMax / 2 - xMin / 2;
+  }
   // keep slot values distinct in float64 even far from zero (epoch seconds, say)
   const minStep = Math.max(Math.abs(xMin), Math.abs(xMax)) * 1e-13;
   const { step, exponent, mantissa } = niceStep(
-    Math.max(span / (maxSlots - 4), minStep, 1e-300),
+    Math.max(half / ((maxSlots - 4) / 2), minStep, 1e-300),
   );
   const first = Math.floor(xMin / step);
   let slots = Math.ceil(xMax / step) - first + 1;
   if (slots % 2 === 1) slots++;
-  return { first, step, exponent, mantissa, slots: Math.max(slots, 2) };
+  slots = Math.max(slots, 2);
+  while (slots > 2 && !Number.isFinite((first + slots - 1) * step)) slots -= 2;
+  return { first, step, exponent, mantissa, slots };
 }
 
 /** x of slot i. */

@@ -47,3 +47,22 @@ Deno.test("grid - labels are plain and short", () => {
   assert.ok(looksLikeEpochSeconds(1764067200, 1764067300));
   assert.ok(!looksLikeEpochSeconds(0, 100));
 });
+
+Deno.test("grid - extreme and single values give a finite grid around them", () => {
+  const huge = makeGrid(-1e308, 1e308, 2000);
+  for (let i = 0; i < huge.slots; i++) {
+    assert.ok(Number.isFinite(slotX(huge, i)), `slot ${i} is finite`);
+  }
+  assert.ok(huge.slots > 600);
+  const edge = makeGrid(1.7e308, 1.79e308, 2000);
+  assert.ok(edge.slots >= 2);
+  for (let i = 0; i < edge.slots; i++) {
+    assert.ok(Number.isFinite(slotX(edge, i)));
+  }
+  const one = makeGrid(5, 5, 2000);
+  assert.ok(
+    slotX(one, 0) < 5 && slotX(one, one.slots - 1) > 5,
+    "a single x sits inside its grid",
+  );
+  assert.ok(one.slots > 600, `${one.slots} slots`);
+});

@@ -1,3 +1,4 @@
+import { copyValues, type Values } from "./ring_buffer.ts";
 import { encodeClear, encodePoints } from "./wire.ts";
 
 /** Runs `fn` after `ms`; returns a function that cancels it. Injected so tests own the clock. */
@@ -17,8 +18,8 @@ export interface HubOptions {
 }
 
 interface Pending {
-  x: Float64Array[];
-  y: Float64Array[];
+  x: Values[];
+  y: Values[];
   count: number;
   lastSeq: number;
 }
@@ -56,10 +57,12 @@ export class Hub {
   /** Queues an accepted batch whose last point has seq `lastSeq`. */
   publish(
     channel: string,
-    x: Float64Array,
-    y: Float64Array,
+    x: Values,
+    y: Values,
     lastSeq: number,
   ): void {
+    // with nobody listening there is nothing to send
+    if (this.#subscribers.size === 0) return;
     let p = this.#pending.get(channel);
     if (!p) {
       p = { x: [], y: [], count: 0, lastSeq };
@@ -81,22 +84,18 @@ export class Hub {
 
   /** Queues a clear; points queued for the channel before it are moot and dropped. */
   clear(channel: string, lastSeq: number): void {
+    if (this.#subscribers.size === 0) return;
     this.#pending.delete(channel);
     this.#clears.set(channel, lastSeq);
     this.#arm();
   }
 
   #arm(): void {
-    if (this.#cancel === null && this.#subscribers.size > 0) {
+    if (this.#cancel === null) {
       this.#cancel = this.#schedule(() => {
         this.#cancel = null;
         this.flush();
       }, this.options.tickMs);
-    }
-    // with nobody listening there is nothing to send: drop instead of queueing
-    if (this.#subscribers.size === 0) {
-      this.#pending.clear();
-      this.#clears.clear();
     }
   }
 
@@ -135,7 +134,7 @@ export class Hub {
   }
 }
 
-function concatTail(p: Pending, max: number): [Float64Array, Float64Array] {
+function concatTail(p: Pending, max: number): [Values, Values] {
   if (p.x.length === 1 && p.count <= max) return [p.x[0], p.y[0]];
   const n = Math.min(p.count, max);
   const x = new Float64Array(n);
@@ -144,8 +143,8 @@ function concatTail(p: Pending, max: number): [Float64Array, Float64Array] {
   for (let i = p.x.length - 1; i >= 0 && end > 0; i--) {
     const cx = p.x[i];
     const take = Math.min(cx.length, end);
-    x.set(cx.subarray(cx.length - take), end - take);
-    y.set(p.y[i].subarray(cx.length - take), end - take);
+    copyValues(x, cx, cx.length - take, cx.length, end - take);
+    copyValues(y, p.y[i], cx.length - take, cx.length, end - take);
     end -= take;
   }
   return [x, y];

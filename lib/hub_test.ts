@@ -144,3 +144,24 @@ Deno.test("hub - with no subscribers nothing is queued or scheduled", () => {
   hub.flush();
   assert.equal(got.length, 0);
 });
+
+Deno.test("hub - merges single points and typed batches in order", () => {
+  const clock = manualSchedule();
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 3,
+    schedule: clock.schedule,
+  });
+  const { got } = listen(hub);
+  hub.publish("a", [1], [10], 1);
+  hub.publish("a", f(2, 3), f(20, 30), 3);
+  hub.publish("a", [4], [40], 4);
+  clock.tick();
+  assert.deepEqual(got, [{
+    type: "points",
+    channel: "a",
+    seq: 4,
+    x: [2, 3, 4],
+    y: [20, 30, 40],
+  }]);
+});

@@ -19,11 +19,13 @@ export function resampleMinMax(runs: readonly Run[], grid: Grid): Float64Array {
   const maxAt = new Uint32Array(buckets);
   const count = new Uint32Array(buckets);
   const firstX = new Float64Array(buckets);
-  const bucketWidth = grid.step * 2;
-  const origin = grid.first * grid.step;
+  // positions in units of slots from the grid's first slot; dividing first keeps values near
+  // ±1.8e308 finite where a subtraction would overflow
+  const step = grid.step;
+  const first = grid.first;
   for (const [xs, ys] of runs) {
     for (let i = 0; i < xs.length; i++) {
-      const j = Math.floor((xs[i] - origin) / bucketWidth);
+      const j = Math.floor((xs[i] / step - first) / 2);
       if (j < 0 || j >= buckets) continue;
       const y = ys[i];
       if (count[j] === 0) firstX[j] = xs[i];
@@ -43,8 +45,8 @@ export function resampleMinMax(runs: readonly Run[], grid: Grid): Float64Array {
     const n = count[j];
     if (n === 0) continue;
     if (n === 1 || min[j] === max[j]) {
-      const offset = (firstX[j] - origin) / grid.step - 2 * j;
-      out[2 * j + (n === 1 && offset >= 1 ? 1 : 0)] = min[j];
+      const offset = firstX[j] / step - first - 2 * j;
+      out[2 * j + (n === 1 && offset >= 0.5 ? 1 : 0)] = min[j];
       if (n > 1) out[2 * j + 1] = min[j];
       continue;
     }

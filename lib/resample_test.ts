@@ -68,3 +68,33 @@ Deno.test("resample - points outside the grid are ignored", () => {
   ]], g);
   assert.deepEqual(defined(out).sort(), [1, 2, 3, 4]);
 });
+
+Deno.test("resample - a lone point goes to whichever slot of its bucket is nearer", () => {
+  const g = { first: 0, step: 1, exponent: 0, mantissa: 1 as const, slots: 4 };
+  const show = (a: Float64Array) =>
+    [...a].map((v) => (Number.isNaN(v) ? null : v));
+  assert.deepEqual(show(resampleMinMax([[f(0.4), f(1)]], g)), [
+    1,
+    null,
+    null,
+    null,
+  ]);
+  assert.deepEqual(show(resampleMinMax([[f(0.6), f(1)]], g)), [
+    null,
+    1,
+    null,
+    null,
+  ]);
+  assert.deepEqual(show(resampleMinMax([[f(2.5), f(1)]], g)), [
+    null,
+    null,
+    null,
+    1,
+  ]);
+});
+
+Deno.test("resample - values near the float64 limit stay on the grid", () => {
+  const g = makeGrid(-1e308, 1e308, 2000);
+  const out = resampleMinMax([[f(-1e308, 0, 1e308), f(1, 2, 3)]], g);
+  assert.deepEqual(defined(out), [1, 2, 3]);
+});

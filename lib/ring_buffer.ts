@@ -1,3 +1,24 @@
+/**
+ * A column of values: typed arrays for batches, plain one-element arrays for single points
+ * (allocating two Float64Arrays per single-point POST cost more than the rest of ingest).
+ */
+export type Values = Float64Array | number[];
+
+/** Copies `src[from..to)` into `target` at `at`, without a per-value loop for typed arrays. */
+export function copyValues(
+  target: Float64Array,
+  src: Values,
+  from: number,
+  to: number,
+  at: number,
+): void {
+  if (src instanceof Float64Array) {
+    target.set(src.subarray(from, to), at);
+  } else {
+    for (let i = from; i < to; i++) target[at + i - from] = src[i];
+  }
+}
+
 /** Points of one channel, oldest first, each with the seq it was stored under. */
 export interface PointSlice {
   /** Seq of the last point in the slice (the channel's last seq when the slice is empty). */
@@ -61,7 +82,7 @@ export class RingBuffer {
    * last one. A batch larger than the capacity still advances seq by its full length: its
    * oldest points are numbered and then overwritten at once, as if pushed one by one.
    */
-  pushBatch(x: Float64Array, y: Float64Array): number {
+  pushBatch(x: Values, y: Values): number {
     const n = x.length;
     if (y.length !== n) {
       throw new RangeError("x and y must have the same length");
@@ -74,8 +95,8 @@ export class RingBuffer {
     while (i < n) {
       // copy in at most two contiguous runs instead of point by point
       const run = Math.min(n - i, cap - write);
-      this.#x.set(x.subarray(i, i + run), write);
-      this.#y.set(y.subarray(i, i + run), write);
+      copyValues(this.#x, x, i, i + run, write);
+      copyValues(this.#y, y, i, i + run, write);
       i += run;
       write = (write + run) % cap;
     }

@@ -88,3 +88,13 @@ Deno.test("ring buffer - runs are views of the held points without copying", () 
   assert.deepEqual(rb.runs(2).flatMap(([, y]) => [...y]), [5, 6]);
   assert.deepEqual(rb.runs(4), []);
 });
+
+Deno.test("ring buffer - takes plain arrays as well as typed ones, across the wrap", () => {
+  const rb = new RingBuffer(3);
+  rb.pushBatch([1], [10]);
+  rb.pushBatch([2, 3, 4], [20, 30, 40]);
+  rb.pushBatch(f(5), f(50));
+  assert.deepEqual([...rb.latest(3).x], [3, 4, 5]);
+  assert.deepEqual([...rb.latest(3).y], [30, 40, 50]);
+  assert.equal(rb.lastSeq, 5);
+});

@@ -1,6 +1,7 @@
 import { type AppendResult, Channels } from "./channels.ts";
 import type { Config } from "./config.ts";
 import { Hub, type Schedule } from "./hub.ts";
+import type { Values } from "./ring_buffer.ts";
 import type { Viewer } from "./viewer.ts";
 import { encodePoints } from "./wire.ts";
 
@@ -29,8 +30,8 @@ export function createState(config: Config, schedule?: Schedule): State {
 export function publish(
   state: State,
   channel: string,
-  x: Float64Array,
-  y: Float64Array,
+  x: Values,
+  y: Values,
 ): AppendResult {
   const result = state.channels.append(channel, x, y);
   if (result.ok) state.hub.publish(channel, x, y, result.seq);

@@ -1,3 +1,5 @@
+import type { Values } from "./ring_buffer.ts";
+
 /**
  * Turns a parsed POST /data body into typed arrays, or says which field is wrong and why.
  * Nothing here throws or knows about HTTP: the route maps a failure to its status code.
@@ -9,8 +11,8 @@ export const DEFAULT_CHANNEL = "default";
 
 export interface Batch {
   channel: string;
-  x: Float64Array;
-  y: Float64Array;
+  x: Values;
+  y: Values;
 }
 
 export type Failure = {
@@ -133,7 +135,7 @@ function parsePoint(body: Record<string, unknown>, opts: ParseOptions): Parsed {
   }
   return {
     ok: true,
-    batch: { channel: "", x: Float64Array.of(x), y: Float64Array.of(y) },
+    batch: { channel: "", x: [x], y: [y] },
   };
 }
 

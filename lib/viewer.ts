@@ -28,6 +28,7 @@ export const CLOSE_TOO_SLOW = 1013;
 export class Viewer {
   #behindSince: number | null = null;
   #closed = false;
+  #snapshotBytes = 0;
   readonly #now: () => number;
 
   constructor(readonly socket: ViewerSocket, readonly options: ViewerOptions) {
@@ -45,29 +46,57 @@ export class Viewer {
 
   /** Sends the snapshot messages (on connect, or to resync). */
   start(): void {
-    for (const text of this.options.snapshot()) this.socket.send(text);
+    let bytes = 0;
+    for (const text of this.options.snapshot()) {
+      this.socket.send(text);
+      bytes += text.length;
+    }
+    this.#snapshotBytes = bytes;
+  }
+
+  /**
+   * Unsent bytes past which deltas are skipped. Never below twice the last snapshot: a snapshot
+   * bigger than the limit would otherwise mark a viewer behind at once, and resending it would
+   * only repeat that.
+   */
+  get #limit(): number {
+    return Math.max(this.options.maxBufferedBytes, 2 * this.#snapshotBytes);
   }
 
   /** Offers one broadcast message; sends it, skips it, resyncs or closes as the policy says. */
   deliver(text: string): void {
     if (this.#closed) return;
-    const buffered = this.socket.bufferedAmount;
     if (this.#behindSince !== null) {
-      // wait until the socket has drained well below the limit before resending everything
-      if (buffered <= this.options.maxBufferedBytes / 4) {
-        this.#behindSince = null;
-        this.start();
-      } else if (this.#now() - this.#behindSince > this.options.stallMs) {
-        this.#closed = true;
-        this.socket.close(CLOSE_TOO_SLOW, "viewer too slow");
-      }
+      // a resync's snapshot already holds this message's points
+      this.poll();
       return;
     }
-    if (buffered > this.options.maxBufferedBytes) {
+    if (this.socket.bufferedAmount > this.#limit) {
       this.#behindSince = this.#now();
       return;
     }
     this.socket.send(text);
+  }
+
+  /**
+   * For a viewer that is behind: resyncs it once its socket has drained, or closes it once it
+   * has stalled too long. Also called on a timer, so a burst followed by silence still ends in a
+   * resync. Returns whether the viewer is still behind (or closed).
+   */
+  poll(): boolean {
+    if (this.#closed) return true;
+    if (this.#behindSince === null) return false;
+    // wait until the socket has drained well below the limit before resending everything
+    if (this.socket.bufferedAmount <= this.#limit / 4) {
+      this.#behindSince = null;
+      this.start();
+      return false;
+    }
+    if (this.#now() - this.#behindSince > this.options.stallMs) {
+      this.#closed = true;
+      this.socket.close(CLOSE_TOO_SLOW, "viewer too slow");
+    }
+    return true;
   }
 
   close(code?: number, reason?: string): void {

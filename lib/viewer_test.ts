@@ -67,3 +67,31 @@ Deno.test("viewer - closes a socket that stays backed up past the stall limit", 
   viewer.deliver("d4");
   assert.deepEqual(socket.sent, []);
 });
+
+Deno.test("viewer - resyncs on poll when the socket drains with no further traffic", () => {
+  const { socket, viewer } = setup();
+  socket.bufferedAmount = 5000;
+  viewer.deliver("d1");
+  assert.equal(viewer.behind, true);
+  socket.bufferedAmount = 0;
+  assert.equal(viewer.poll(), false);
+  assert.deepEqual(socket.sent, ["snap-a", "snap-b"]);
+});
+
+Deno.test("viewer - a snapshot bigger than the limit does not make it fall behind at once", () => {
+  const socket = new FakeSocket();
+  const big = "s".repeat(3000);
+  const viewer = new Viewer(socket, {
+    maxBufferedBytes: 1000,
+    stallMs: 5000,
+    snapshot: () => [big],
+  });
+  viewer.start();
+  socket.bufferedAmount = 3000; // the snapshot is still on its way
+  viewer.deliver("d1");
+  assert.equal(viewer.behind, false);
+  assert.deepEqual(socket.sent, [big, "d1"]);
+  socket.bufferedAmount = 7000; // past twice the snapshot: now it is behind
+  viewer.deliver("d2");
+  assert.equal(viewer.behind, true);
+});

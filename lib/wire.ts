@@ -1,3 +1,5 @@
+import type { Values } from "./ring_buffer.ts";
+
 /**
  * The messages on /ws, shared by the server (which writes them) and the island (which reads
  * them). Numbers are written by hand from typed arrays: a finite float's `toString` is exactly
@@ -26,8 +28,8 @@ export function encodePoints(
   type: PointsMessage["type"],
   channel: string,
   seq: number,
-  x: Float64Array,
-  y: Float64Array,
+  x: Values,
+  y: Values,
 ): string {
   return `{"type":"${type}","channel":${
     JSON.stringify(channel)

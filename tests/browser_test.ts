@@ -210,17 +210,23 @@ Deno.test({
         /reconnecting/,
       );
 
-      // it comes back on the same port with other data: the page returns to live and shows it
+      // it comes back on the same port, empty, counting seqs from 1 again: the page returns to
+      // live, drops what the old server had, and shows what is published from then on
       first = serve(port);
-      await post(first.base, { x: [0, 1, 2], y: [7, 8, 9.25] });
       await page.locator(".conn[data-state=live]").waitFor({ timeout: 15_000 });
+      await page.waitForFunction(() =>
+        Number(
+          document.querySelector<HTMLElement>(".chart")?.dataset.points,
+        ) === 0
+      );
+      await post(first.base, { x: 5, y: 9.25 });
       await page.locator('.chip[data-channel="default"] [data-value]', {
         hasText: "9.25",
       }).waitFor({ timeout: 5000 });
       await page.waitForFunction(() =>
         Number(
           document.querySelector<HTMLElement>(".chart")?.dataset.points,
-        ) === 3
+        ) === 1
       );
     } finally {
       await browser.close();

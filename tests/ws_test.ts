@@ -102,11 +102,16 @@ Deno.test("/ws - a burst of posts is coalesced, in seq order, with nothing lost"
         assert.equal(d.seq - d.x.length + 1, expected, "contiguous seqs");
         expected = d.seq + 1;
       }
+      // every point arrives once, with its own x and y, under the seq it was stored with
+      const xs = deltas.flatMap((d) => d.x);
       const ys = deltas.flatMap((d) => d.y);
-      assert.equal(ys.length, 60);
+      assert.equal(xs.length, 60);
+      xs.forEach((x, i) =>
+        assert.equal(ys[i], x * 2, `point ${i}: y belongs to its x`)
+      );
       assert.deepEqual(
-        ys.slice().sort((a, b) => a - b),
-        Array.from({ length: 60 }, (_, i) => (i + 1) * 2),
+        xs.slice().sort((a, b) => a - b),
+        Array.from({ length: 60 }, (_, i) => i + 1),
       );
     } finally {
       await v.close();
