@@ -15,6 +15,8 @@ export interface HubOptions {
   /** most points per channel kept for the next tick; older ones are dropped (viewers refill) */
   maxDeltaPoints: number;
   schedule?: Schedule;
+  /** milliseconds on a monotonic clock */
+  now?: () => number;
 }
 
 interface Pending {
@@ -37,9 +39,12 @@ export class Hub {
   readonly #clears = new Map<string, number>();
   readonly #schedule: Schedule;
   #cancel: (() => void) | null = null;
+  #lastFlush = -Infinity;
+  readonly #now: () => number;
 
   constructor(readonly options: HubOptions) {
     this.#schedule = options.schedule ?? timerSchedule;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   get subscriberCount(): number {
@@ -90,17 +95,26 @@ export class Hub {
     this.#arm();
   }
 
+  /**
+   * Schedules the next flush on the leading edge: right after the current turn of the event loop
+   * when the last one was a tick or more ago (a lone point goes out at once, and everything
+   * that arrives in the same turn goes with it), otherwise one tick after the last flush.
+   */
   #arm(): void {
-    if (this.#cancel === null) {
-      this.#cancel = this.#schedule(() => {
-        this.#cancel = null;
-        this.flush();
-      }, this.options.tickMs);
-    }
+    if (this.#cancel !== null) return;
+    const wait = Math.max(
+      0,
+      this.#lastFlush + this.options.tickMs - this.#now(),
+    );
+    this.#cancel = this.#schedule(() => {
+      this.#cancel = null;
+      this.flush();
+    }, wait);
   }
 
   /** Sends everything queued now: clears first, then one points message per channel. */
   flush(): void {
+    this.#lastFlush = this.#now();
     const texts: string[] = [];
     for (const [channel, seq] of this.#clears) {
       texts.push(encodeClear(channel, seq));

@@ -5,12 +5,15 @@ import type { ServerMessage } from "./wire.ts";
 /** A clock the test advances by hand: `tick()` runs what the hub scheduled. */
 function manualSchedule() {
   const queue: (() => void)[] = [];
-  const schedule: Schedule = (fn) => {
+  const delays: number[] = [];
+  const schedule: Schedule = (fn, ms) => {
     queue.push(fn);
+    delays.push(ms);
     return () => queue.splice(queue.indexOf(fn), 1);
   };
   return {
     schedule,
+    delays,
     pending: () => queue.length,
     tick: () => queue.splice(0).forEach((fn) => fn()),
   };
@@ -164,4 +167,26 @@ Deno.test("hub - merges single points and typed batches in order", () => {
     x: [2, 3, 4],
     y: [20, 30, 40],
   }]);
+});
+
+Deno.test("hub - the first batch after a quiet tick goes out at once, later ones wait a tick", () => {
+  const clock = manualSchedule();
+  let now = 1000;
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 100,
+    schedule: clock.schedule,
+    now: () => now,
+  });
+  listen(hub);
+  hub.publish("a", [1], [1], 1);
+  assert.deepEqual(clock.delays, [0], "leading edge: no wait");
+  clock.tick();
+  now += 4;
+  hub.publish("a", [2], [2], 2);
+  assert.deepEqual(clock.delays, [0, 12], "the rest of the tick");
+  clock.tick();
+  now += 100;
+  hub.publish("a", [3], [3], 3);
+  assert.equal(clock.delays.at(-1), 0);
 });
