@@ -17,9 +17,17 @@ import {
   niceStep,
   slotX,
 } from "../lib/grid.ts";
-import { resampleMinMax } from "../lib/resample.ts";
+import { Decimator } from "../lib/decimator.ts";
 import type { Trace } from "../lib/trace.ts";
 import { tickStep, XScaleBehavior, type XView } from "../lib/x_scale.ts";
+
+/** A channel's series and what keeps its resampling incremental. */
+interface Line {
+  series: ISeriesApi<"Line", number>;
+  decimator: Decimator;
+  /** the drawing style last applied: dots, thick or thin */
+  style: string;
+}
 
 export interface Readout {
   x: number;
@@ -43,7 +51,8 @@ const SLOTS_PER_PX = 2;
  */
 export class LiveChart {
   readonly chart: IChartApiBase<number>;
-  readonly #series = new Map<string, ISeriesApi<"Line", number>>();
+  readonly #lines = new Map<string, Line>();
+  #values = new Float64Array(0);
   readonly #slots: ISeriesApi<"Line", number>;
   #view: XView = {
     grid: makeGrid(0, 1, 100),
@@ -143,7 +152,7 @@ export class LiveChart {
       xMax = Math.max(xMax, trace.lastX);
     }
     if (xMin === Infinity) {
-      for (const series of this.#series.values()) series.setData([]);
+      for (const line of this.#lines.values()) line.series.setData([]);
       this.#slots.setData([]);
       this.#gridKey = "";
       return;
@@ -160,7 +169,7 @@ export class LiveChart {
     if (tick.step !== this.#view.tick.step) {
       // tick weights are computed once per slot value and kept while the value stays on the
       // scale, by any series: drop every series' points so all of them get the new weights
-      for (const series of this.#series.values()) series.setData([]);
+      for (const line of this.#lines.values()) line.series.setData([]);
       this.#slots.setData([]);
       this.#gridKey = "";
     }
@@ -172,33 +181,49 @@ export class LiveChart {
       this.#slots.setData(slots);
       this.#gridKey = key;
     }
+    if (this.#values.length !== grid.slots) {
+      this.#values = new Float64Array(grid.slots);
+    }
+    const values = this.#values;
     for (const [name, trace] of traces) {
-      let series = this.#series.get(name);
-      if (!series) {
-        series = this.chart.addSeries(LineSeries, {
+      let line = this.#lines.get(name);
+      if (!line) {
+        const series = this.chart.addSeries(LineSeries, {
           color: colors(name),
-          lineWidth: 1,
+          lineWidth: 2,
           priceLineVisible: false,
           lastValueVisible: true,
           crosshairMarkerVisible: false,
           title: "",
           priceFormat: PRICE_FORMAT,
         });
-        this.#series.set(name, series);
+        line = { series, decimator: new Decimator(), style: "" };
+        this.#lines.set(name, line);
       }
-      const values = resampleMinMax(trace.ring.runs(), grid);
+      line.decimator.update(trace.ring, grid.step);
+      line.decimator.fill(grid, values);
       const data: LineData<number>[] = [];
       for (let i = 0; i < values.length; i++) {
         if (!Number.isNaN(values[i])) {
           data.push({ time: slotX(grid, i), value: values[i] });
         }
       }
-      // sparse traces get dots so single samples stay visible
-      series.applyOptions({
-        pointMarkersVisible: data.length * 24 < grid.slots,
-        pointMarkersRadius: 2.5,
-      });
-      series.setData(data);
+      // sparse traces get dots so single samples stay visible; dense ones a 1 px line, which
+      // software-rendered canvases draw several times faster than 2 px over a min/max zigzag
+      const style = data.length * 24 < grid.slots
+        ? "dots"
+        : data.length * 4 < grid.slots
+        ? "thick"
+        : "thin";
+      if (style !== line.style) {
+        line.series.applyOptions({
+          pointMarkersVisible: style === "dots",
+          pointMarkersRadius: 2.5,
+          lineWidth: style === "thin" ? 1 : 2,
+        });
+        line.style = style;
+      }
+      line.series.setData(data);
     }
     this.chart.timeScale().setVisibleLogicalRange({
       from: 0,

@@ -5,7 +5,7 @@
  * slot values are exact multiples of a 1-2-5 step, so tick labels fall on round numbers.
  */
 export interface Grid {
-  /** k of the first slot; slot i stands for x = (first + i) * step */
+  /** k of the first slot, even; slot i stands for x = (first + i) * step */
   first: number;
   /** distance between slots, a 1, 2 or 5 times a power of ten */
   step: number;
@@ -56,7 +56,9 @@ export function makeGrid(xMin: number, xMax: number, maxSlots: number): Grid {
   const { step, exponent, mantissa } = niceStep(
     Math.max(half / ((maxSlots - 4) / 2), minStep, 1e-300),
   );
-  const first = Math.floor(xMin / step);
+  // even, so slot pairs (min/max buckets) fall on the same x ranges whatever the window: a
+  // bucket's contents then survive from one frame to the next (see Decimator)
+  const first = 2 * Math.floor(xMin / step / 2);
   let slots = Math.ceil(xMax / step) - first + 1;
   if (slots % 2 === 1) slots++;
   slots = Math.max(slots, 2);
