@@ -136,6 +136,14 @@ export class LiveChart {
     });
   }
 
+  /** How many grid slots the chart draws on at its current width. */
+  slotCount(): number {
+    return Math.min(
+      8000,
+      Math.round(Math.max(100, this.element.clientWidth) * SLOTS_PER_PX),
+    );
+  }
+
   /** The label the x axis would give a value, for readouts outside the chart. */
   formatX(x: number): string {
     return this.#behavior.formatHorzItem(x as unknown as InternalHorzScaleItem);
@@ -158,11 +166,7 @@ export class LiveChart {
       return;
     }
     const width = Math.max(100, this.element.clientWidth);
-    const grid = makeGrid(
-      xMin,
-      xMax,
-      Math.min(8000, Math.round(width * SLOTS_PER_PX)),
-    );
+    const grid = makeGrid(xMin, xMax, this.slotCount());
     // the plot area, without the price axis; the chart lays out labels ~75 px apart at most
     const plotWidth = this.chart.timeScale().width() || width;
     const tick = tickStep(grid, plotWidth, 100);

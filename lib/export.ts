@@ -1,6 +1,10 @@
 import type { PointSlice } from "./ring_buffer.ts";
 
-export type NamedSlice = readonly [name: string, slice: PointSlice];
+/** A channel's points to export; `seqs` when they are not consecutive (a decimated slice). */
+export type NamedSlice = readonly [
+  name: string,
+  slice: PointSlice & { seqs?: Float64Array },
+];
 
 // points per emitted string: big enough to be cheap, small enough that a 100k-point channel
 // never becomes one multi-megabyte string
@@ -32,14 +36,16 @@ function* joined(values: Float64Array): Generator<string> {
 /** GET /data?format=csv: a `channel,seq,x,y` header, then one row per point, oldest first. */
 export function* csvChunks(slices: readonly NamedSlice[]): Generator<string> {
   yield "channel,seq,x,y\n";
-  for (const [name, { seq, x, y }] of slices) {
+  for (const [name, slice] of slices) {
+    const { seq, x, y } = slice;
     // channel names are [A-Za-z0-9_.:-], so they never need CSV quoting
     const first = seq - x.length + 1;
+    const seqs = slice.seqs;
     for (let i = 0; i < x.length; i += CHUNK_POINTS) {
       const end = Math.min(x.length, i + CHUNK_POINTS);
       let rows = "";
       for (let j = i; j < end; j++) {
-        rows += `${name},${first + j},${x[j]},${y[j]}\n`;
+        rows += `${name},${seqs ? seqs[j] : first + j},${x[j]},${y[j]}\n`;
       }
       yield rows;
     }

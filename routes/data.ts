@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "../lib/http_error.ts";
 import { csvChunks, jsonChunks, type NamedSlice } from "../lib/export.ts";
-import { clearChannels, publish, type State } from "../lib/state.ts";
+import { clearChannels, decimated, publish, type State } from "../lib/state.ts";
 import {
   checkChannel,
   failureMessage,
@@ -84,6 +84,14 @@ export function dataRoutes(state: State): Hono {
     const name = knownChannel(state, c.req.query("channel"));
     const since = wholeNumber(c.req.query("since"), "since", 0);
     const limit = wholeNumber(c.req.query("limit"), "limit", Infinity);
+    const maxPoints = wholeNumber(
+      c.req.query("max_points"),
+      "max_points",
+      Infinity,
+    );
+    if (maxPoints < 4) {
+      throw new HttpError(400, "max_points must be at least 4", "max_points");
+    }
     const format = c.req.query("format") ?? "json";
     if (format !== "json" && format !== "csv") {
       throw new HttpError(400, "format must be json or csv", "format");
@@ -104,7 +112,13 @@ export function dataRoutes(state: State): Hono {
       (name === null ? state.channels.names() : [name]).map((n) => {
         const buffer = state.channels.get(n)!;
         const newer = Math.max(0, buffer.lastSeq - since);
-        return [n, buffer.latest(Math.min(newer, limit))];
+        return [
+          n,
+          decimated(
+            buffer.latest(Math.min(newer, limit)),
+            Number.isFinite(maxPoints) ? maxPoints : undefined,
+          ),
+        ];
       });
     exports++;
     const chunks = format === "csv" ? csvChunks(slices) : jsonChunks(slices);

@@ -26,7 +26,12 @@ export function wsRoutes(state: State): Hono {
       }
       return next();
     },
-    upgradeWebSocket(() => {
+    upgradeWebSocket((c) => {
+      // a page says how many grid slots it draws on; its snapshots are cut down to match
+      const asked = Number(c.req.query("slots"));
+      const slots = Number.isInteger(asked) && asked >= 16 && asked <= 100_000
+        ? asked
+        : undefined;
       let viewer: Viewer | undefined;
       let unsubscribe = () => {};
       return {
@@ -34,7 +39,7 @@ export function wsRoutes(state: State): Hono {
           viewer = new Viewer(ws.raw as WebSocket, {
             maxBufferedBytes: state.config.viewerMaxBufferedBytes,
             stallMs: state.config.viewerStallMs,
-            snapshot: () => snapshotMessages(state),
+            snapshot: () => snapshotMessages(state, slots),
           });
           state.viewers.add(viewer);
           viewer.start();

@@ -235,3 +235,145 @@ Deno.test({
     }
   },
 });
+
+/** For each pixel column of the chart's canvases, the top and bottom row holding `hex` (or -1). */
+function columnProfile(page: Page, hex: string) {
+  return page.evaluate((hex) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    let top: number[] = [];
+    let bottom: number[] = [];
+    for (
+      const canvas of document.querySelectorAll<HTMLCanvasElement>(
+        ".chart canvas",
+      )
+    ) {
+      const ctx = canvas.getContext("2d");
+      if (!ctx || canvas.width < 200 || canvas.height < 200) continue;
+      const { data, width, height } = ctx.getImageData(
+        0,
+        0,
+        canvas.width,
+        canvas.height,
+      );
+      if (top.length === 0) {
+        top = new Array(width).fill(-1);
+        bottom = new Array(width).fill(-1);
+      }
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const i = (y * width + x) * 4;
+          if (
+            Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) +
+                  Math.abs(data[i + 2] - b) < 60 && data[i + 3] > 200
+          ) {
+            if (top[x] === -1) top[x] = y;
+            bottom[x] = y;
+          }
+        }
+      }
+    }
+    return { top, bottom };
+  }, hex);
+}
+
+Deno.test({
+  name:
+    "browser - a viewer joining a 200k-point buffer (M4 snapshot) sees what a live viewer sees",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await bundleExists();
+    await Deno.mkdir(OUTPUT, { recursive: true });
+    const env = {
+      OSC_SNAPSHOT_POINTS: "200000",
+      OSC_CAPACITY: "200000",
+      OSC_MAX_BODY: "16MiB",
+      OSC_MAX_BATCH: "200000",
+    };
+    await withServer(env, async (base) => {
+      const browser = await launchChromium();
+      try {
+        const viewport = { width: 1280, height: 720 };
+        const live = await browser.newPage({ viewport });
+        await live.goto(base + "/");
+        await live.locator(".conn[data-state=live]").waitFor({
+          timeout: 10_000,
+        });
+        // noise, a slow wave and a few one-sample spikes: the hard case for decimation
+        let seed = 7;
+        const random =
+          () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+        for (let batch = 0; batch < 10; batch++) {
+          const pairs = new Float64Array(40_000);
+          for (let i = 0; i < 20_000; i++) {
+            const x = batch * 20_000 + i;
+            pairs[2 * i] = x;
+            pairs[2 * i + 1] = 10 * Math.sin(x / 9000) + 3 * random() +
+              (x % 33_331 === 0 ? 30 : 0);
+          }
+          const r = await fetch(`${base}/data`, {
+            method: "POST",
+            headers: { "content-type": "application/octet-stream" },
+            body: pairs,
+          });
+          assert.equal(r.status, 200);
+          await r.body?.cancel();
+        }
+        await live.waitForFunction(() =>
+          Number(
+            document.querySelector<HTMLElement>(".chart")?.dataset.points,
+          ) === 200_000
+        );
+
+        const joined = await browser.newPage({ viewport });
+        await joined.goto(base + "/");
+        await joined.waitForFunction(() =>
+          Number(
+            document.querySelector<HTMLElement>(".chart")?.dataset.points,
+          ) > 0
+        );
+        const held = await joined.evaluate(() =>
+          Number(document.querySelector<HTMLElement>(".chart")?.dataset.points)
+        );
+        assert.ok(
+          held < 20_000,
+          `the joining page got a decimated snapshot (${held} points)`,
+        );
+        await live.waitForTimeout(400);
+        await joined.waitForTimeout(400);
+        await live.screenshot({
+          path: new URL("m4-live.png", OUTPUT).pathname,
+        });
+        await joined.screenshot({
+          path: new URL("m4-joined.png", OUTPUT).pathname,
+        });
+
+        const a = await columnProfile(live, TRACE_COLORS[0]);
+        const b = await columnProfile(joined, TRACE_COLORS[0]);
+        let drawn = 0;
+        let differ = 0;
+        let worst = 0;
+        for (let x = 0; x < a.top.length; x++) {
+          if (a.top[x] === -1 && b.top[x] === -1) continue;
+          drawn++;
+          const d = Math.max(
+            Math.abs(a.top[x] - b.top[x]),
+            Math.abs(a.bottom[x] - b.bottom[x]),
+          );
+          worst = Math.max(worst, d);
+          if (d > 1) differ++;
+        }
+        console.log(
+          `m4: ${held} points, ${drawn} columns drawn, ${differ} differ by more than 1 px, worst ${worst} px`,
+        );
+        assert.ok(drawn > 1000, `${drawn} columns hold the trace`);
+        assert.ok(
+          differ <= drawn * 0.01,
+          `${differ} of ${drawn} columns differ by more than 1 px`,
+        );
+      } finally {
+        await browser.close();
+      }
+    });
+  },
+});

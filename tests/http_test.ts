@@ -406,3 +406,29 @@ Deno.test("POST /data - binary float64 pairs, with the same rules as JSON", asyn
     );
   });
 });
+
+Deno.test("GET /data?max_points - M4 keeps the picture in a fraction of the points", async () => {
+  await withServer({ OSC_MAX_BODY: "8MiB" }, async (base) => {
+    const n = 50_000;
+    const x = Array.from({ length: n }, (_, i) => i);
+    const y = x.map((i) => (i === 31_337 ? 500 : Math.sin(i / 300)));
+    await post(base, { x, y });
+    const r = await send(`${base}/data?max_points=400`);
+    const got = r.json.channels.default;
+    assert.ok(got.x.length <= 400, `${got.x.length} points`);
+    assert.equal(got.seq, n);
+    assert.ok(got.y.includes(500), "the spike is kept");
+    assert.equal(got.x[0], 0);
+    assert.equal(got.x.at(-1), n - 1);
+    const csv = (await send(`${base}/data?max_points=400&format=csv`)).text
+      .trim().split("\n");
+    assert.ok(
+      csv.includes(`default,${31_337 + 1},31337,500`),
+      "rows keep their own seq",
+    );
+    assert.equal(
+      (await send(`${base}/data?max_points=2`)).json.field,
+      "max_points",
+    );
+  });
+});

@@ -228,3 +228,36 @@ Deno.test("/ws - a viewer that never reads is skipped, then closed, while others
     }
   });
 });
+
+Deno.test("/ws?slots - snapshots are cut to bucket extremes, deltas are not", async () => {
+  await withServer({ OSC_MAX_BODY: "8MiB" }, async (base) => {
+    const x = Array.from({ length: 20_000 }, (_, i) => i);
+    await post(base, { x, y: x.map((i) => (i === 12_345 ? -99 : i % 10)) });
+    const messages: PointsMessage[] = [];
+    const ws = new WebSocket(base.replace("http", "ws") + "/ws?slots=50");
+    const got = new Promise<void>((resolve) => {
+      ws.onmessage = (e) => {
+        messages.push(JSON.parse(e.data));
+        if (messages.length === 2) resolve();
+      };
+    });
+    await new Promise((r) => (ws.onopen = r));
+    await post(base, { x: [20_000, 20_001], y: [1, 2] });
+    await got;
+    const closed = new Promise((r) => (ws.onclose = r));
+    ws.close();
+    await closed;
+    const [snapshot, delta] = messages;
+    assert.equal(snapshot.type, "snapshot");
+    assert.ok(snapshot.x.length <= 500, `${snapshot.x.length} points`);
+    assert.equal(snapshot.seq, 20_000);
+    assert.ok(snapshot.y.includes(-99), "the spike is in the snapshot");
+    assert.deepEqual(delta, {
+      type: "points",
+      channel: "default",
+      seq: 20_002,
+      x: [20_000, 20_001],
+      y: [1, 2],
+    });
+  });
+});
