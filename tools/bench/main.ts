@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { browserCase } from "./browser_fps.ts";
 import { median, type Proc, rssBytes, startServer } from "./procs.ts";
 import { ensureWrk, wrk, type WrkResult } from "./wrk.ts";
+import { encodePoints } from "../../lib/wire.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -461,6 +462,100 @@ async function memory(): Promise<void> {
   }
 }
 
+/** Times `fn` over enough repetitions to take ~`ms`, returning microseconds per call. */
+function time(fn: () => unknown, ms: number): number {
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    const took = performance.now() - t0;
+    if (took >= ms) return (took * 1000) / reps;
+    reps *= 2;
+  }
+}
+
+function wireFormat(): void {
+  out("## 6. Wire format for /ws deltas");
+  out();
+  out(
+    "One tick's message at 100k points/s (1667 points of sensor-like values), JSON text as sent",
+  );
+  out(
+    "today vs binary float64 pairs (what `?encoding=f64` would send): size, the server's encoding",
+  );
+  out("and what a viewer pays to decode it. Medians of 3 timings.");
+  out();
+  const n = 1667;
+  const x = Float64Array.from(
+    { length: n },
+    (_, i) => 1_764_000_000 + i / 100_000,
+  );
+  const y = Float64Array.from(
+    { length: n },
+    (_, i) => Math.round(Math.sin(i / 40) * 1e6) / 1e4,
+  );
+  const text = encodePoints("points", "sensor", 123456, x, y);
+  const binary = () => {
+    const buf = new Float64Array(2 * n + 2);
+    buf[0] = 123456;
+    buf[1] = n;
+    for (let i = 0; i < n; i++) {
+      buf[2 + 2 * i] = x[i];
+      buf[3 + 2 * i] = y[i];
+    }
+    return new Uint8Array(buf.buffer);
+  };
+  const bytes = binary();
+  const ms = quick ? 20 : 200;
+  const encodeJson = median(
+    [0, 1, 2].map(() =>
+      time(() => encodePoints("points", "sensor", 123456, x, y), ms)
+    ),
+  );
+  const encodeBin = median([0, 1, 2].map(() => time(binary, ms)));
+  const utf8 = median(
+    [0, 1, 2].map(() => time(() => new TextEncoder().encode(text), ms)),
+  );
+  const decodeJson = median(
+    [0, 1, 2].map(() => time(() => JSON.parse(text), ms)),
+  );
+  const decodeBin = median(
+    [0, 1, 2].map(() =>
+      time(() => new Float64Array(bytes.buffer).slice(2), ms)
+    ),
+  );
+  table(["format", "bytes", "encode µs", "UTF-8 per viewer µs", "decode µs"], [
+    [
+      "JSON text",
+      fmt(text.length),
+      fmt(encodeJson, 1),
+      fmt(utf8, 1),
+      fmt(decodeJson, 1),
+    ],
+    [
+      "float64 binary",
+      fmt(bytes.length),
+      fmt(encodeBin, 1),
+      "0",
+      fmt(decodeBin, 1),
+    ],
+    [
+      "JSON / binary",
+      ratio(text.length, bytes.length),
+      ratio(encodeJson, encodeBin),
+      "–",
+      ratio(decodeJson, decodeBin),
+    ],
+  ]);
+  out(
+    "Deno's WebSocket encodes a text frame to UTF-8 on every send, so JSON costs the server the",
+  );
+  out(
+    "UTF-8 column once per viewer per tick; the fan-out table above shows what that adds up to.",
+  );
+  out();
+}
+
 // ---------------------------------------------------------------------------------------------
 
 await ensureWrk();
@@ -479,6 +574,7 @@ const cases: [number, () => Promise<void>][] = [
   [3, fanOut],
   [4, memory],
   [5, () => browserCase({ quick, root, out, table, fmt, ours })],
+  [6, async () => wireFormat()],
 ];
 for (const [n, run] of cases) {
   if (only && !only.has(n)) continue;
