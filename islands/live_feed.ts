@@ -1,5 +1,11 @@
 import { Trace } from "../lib/trace.ts";
-import type { ServerMessage } from "../lib/wire.ts";
+import {
+  type BinaryMessage,
+  decodeBinary,
+  type ServerMessage,
+} from "../lib/wire.ts";
+
+type Message = ServerMessage | BinaryMessage;
 
 export type Connection = "connecting" | "live" | "reconnecting";
 
@@ -31,7 +37,7 @@ export class LiveFeed {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   // deltas that arrived while their channel's gap was being fetched, applied after it
-  #waiting = new Map<string, ServerMessage[]>();
+  #waiting = new Map<string, Message[]>();
   #generation = 0;
 
   constructor(readonly options: FeedOptions) {}
@@ -51,6 +57,8 @@ export class LiveFeed {
     const generation = ++this.#generation;
     this.#waiting.clear();
     const socket = new WebSocket(this.options.wsUrl);
+    // binary frames arrive as ArrayBuffers that typed arrays can view without a copy
+    socket.binaryType = "arraybuffer";
     this.#socket = socket;
     socket.onopen = () => {
       this.#retryMs = MIN_RETRY_MS;
@@ -61,10 +69,11 @@ export class LiveFeed {
       this.options.onConnection("live", 0);
     };
     socket.onmessage = (event) => {
-      if (generation !== this.#generation || typeof event.data !== "string") {
-        return;
-      }
-      this.#handle(JSON.parse(event.data) as ServerMessage, generation);
+      if (generation !== this.#generation) return;
+      const msg = event.data instanceof ArrayBuffer
+        ? decodeBinary(event.data)
+        : (JSON.parse(event.data) as ServerMessage);
+      if (msg) this.#handle(msg, generation);
     };
     socket.onclose = () => {
       if (this.#closed || generation !== this.#generation) return;
@@ -84,7 +93,7 @@ export class LiveFeed {
     return trace;
   }
 
-  #handle(msg: ServerMessage, generation: number): void {
+  #handle(msg: Message, generation: number): void {
     const waiting = this.#waiting.get(msg.channel);
     if (waiting && msg.type !== "snapshot") {
       waiting.push(msg);

@@ -1,5 +1,10 @@
 import { copyValues, type Values } from "./ring_buffer.ts";
-import { encodeClear, encodePoints } from "./wire.ts";
+import {
+  encodeClearFrame,
+  encodeFrame,
+  type Encoding,
+  type Frame,
+} from "./wire.ts";
 
 /** Runs `fn` after `ms`; returns a function that cancels it. Injected so tests own the clock. */
 export type Schedule = (fn: () => void, ms: number) => () => void;
@@ -26,7 +31,7 @@ interface Pending {
   lastSeq: number;
 }
 
-export type Subscriber = (text: string) => void;
+export type Subscriber = (frame: Frame) => void;
 
 /**
  * Fan-out of accepted batches to viewers. Batches that arrive within one tick are merged into
@@ -34,12 +39,16 @@ export type Subscriber = (text: string) => void;
  * with the number of viewers and a burst of tiny POSTs becomes a few frames.
  */
 export class Hub {
-  readonly #subscribers = new Set<Subscriber>();
+  // each subscriber with the encoding it wants its frames in
+  readonly #subscribers = new Map<Subscriber, Encoding>();
   readonly #pending = new Map<string, Pending>();
   readonly #clears = new Map<string, number>();
   readonly #schedule: Schedule;
   #cancel: (() => void) | null = null;
   #lastFlush = -Infinity;
+  // the gap to keep after a flush: a tick, or three times what the last flush took, so sending
+  // to many viewers never takes more than a third of the process's time from ingest
+  #gap = 0;
   readonly #now: () => number;
 
   constructor(readonly options: HubOptions) {
@@ -51,9 +60,9 @@ export class Hub {
     return this.#subscribers.size;
   }
 
-  /** Adds a subscriber; returns the function that removes it. */
-  subscribe(fn: Subscriber): () => void {
-    this.#subscribers.add(fn);
+  /** Adds a subscriber wanting `encoding` frames; returns the function that removes it. */
+  subscribe(fn: Subscriber, encoding: Encoding = "json"): () => void {
+    this.#subscribers.set(fn, encoding);
     return () => {
       this.#subscribers.delete(fn);
     };
@@ -104,7 +113,7 @@ export class Hub {
     if (this.#cancel !== null) return;
     const wait = Math.max(
       0,
-      this.#lastFlush + this.options.tickMs - this.#now(),
+      this.#lastFlush + Math.max(this.options.tickMs, this.#gap) - this.#now(),
     );
     this.#cancel = this.#schedule(() => {
       this.#cancel = null;
@@ -112,31 +121,46 @@ export class Hub {
     }, wait);
   }
 
-  /** Sends everything queued now: clears first, then one points message per channel. */
+  /**
+   * Sends everything queued now: clears first, then one points message per channel, each
+   * encoded once per encoding in use, whatever the number of viewers.
+   */
   flush(): void {
     this.#lastFlush = this.#now();
-    const texts: string[] = [];
-    for (const [channel, seq] of this.#clears) {
-      texts.push(encodeClear(channel, seq));
-    }
+    const events: [channel: string, seq: number, x?: Values, y?: Values][] = [];
+    for (const [channel, seq] of this.#clears) events.push([channel, seq]);
     for (const [channel, p] of this.#pending) {
       const [x, y] = concatTail(p, this.options.maxDeltaPoints);
-      texts.push(encodePoints("points", channel, p.lastSeq, x, y));
+      events.push([channel, p.lastSeq, x, y]);
     }
     this.#clears.clear();
     this.#pending.clear();
-    if (texts.length === 0) return;
+    if (events.length === 0) return;
+    const frames = new Map<Encoding, Frame[]>();
+    const encoded = (encoding: Encoding) => {
+      let list = frames.get(encoding);
+      if (!list) {
+        list = events.map(([channel, seq, x, y]) =>
+          x && y
+            ? encodeFrame(encoding, "points", channel, seq, x, y)
+            : encodeClearFrame(encoding, channel, seq)
+        );
+        frames.set(encoding, list);
+      }
+      return list;
+    };
     // iterate a snapshot: a subscriber may unsubscribe (or subscribe another) while we send
-    for (const fn of [...this.#subscribers]) {
-      for (const text of texts) {
+    for (const [fn, encoding] of [...this.#subscribers]) {
+      for (const frame of encoded(encoding)) {
         try {
-          fn(text);
+          fn(frame);
         } catch (e) {
           // one broken viewer must not starve the rest
           console.error("hub subscriber failed:", e);
         }
       }
     }
+    this.#gap = 3 * (this.#now() - this.#lastFlush);
   }
 
   /** Cancels the pending tick; queued messages are dropped. */

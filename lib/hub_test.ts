@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Hub, type Schedule } from "./hub.ts";
-import type { ServerMessage } from "./wire.ts";
+import { decodeBinary, type Frame, type ServerMessage } from "./wire.ts";
 
 /** A clock the test advances by hand: `tick()` runs what the hub scheduled. */
 function manualSchedule() {
@@ -23,7 +23,7 @@ const f = (...v: number[]) => Float64Array.from(v);
 
 function listen(hub: Hub) {
   const got: ServerMessage[] = [];
-  const off = hub.subscribe((text) => got.push(JSON.parse(text)));
+  const off = hub.subscribe((text) => got.push(JSON.parse(text as string)));
   return { got, off };
 }
 
@@ -189,4 +189,59 @@ Deno.test("hub - the first batch after a quiet tick goes out at once, later ones
   now += 100;
   hub.publish("a", [3], [3], 3);
   assert.equal(clock.delays.at(-1), 0);
+});
+
+Deno.test("hub - encodes each tick once per encoding in use, whatever the number of viewers", () => {
+  const clock = manualSchedule();
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 100,
+    schedule: clock.schedule,
+  });
+  const frames: Frame[] = [];
+  for (let i = 0; i < 3; i++) hub.subscribe((f) => frames.push(f), "json");
+  for (let i = 0; i < 3; i++) hub.subscribe((f) => frames.push(f), "f64");
+  hub.publish("a", [1, 2], [3, 4], 2);
+  clock.tick();
+  const texts = frames.filter((f): f is string => typeof f === "string");
+  const binary = frames.filter((f): f is Uint8Array => f instanceof Uint8Array);
+  assert.equal(texts.length, 3);
+  assert.equal(binary.length, 3);
+  assert.ok(texts.every((t) => t === texts[0]));
+  assert.ok(
+    binary.every((b) => b === binary[0]),
+    "one buffer shared by every binary viewer",
+  );
+  const decoded = decodeBinary(binary[0].slice().buffer);
+  assert.ok(decoded && decoded.type === "points");
+  assert.deepEqual([...decoded.y], [3, 4]);
+  assert.deepEqual(JSON.parse(texts[0]).y, [3, 4]);
+});
+
+Deno.test("hub - when sending takes long, ticks space out so ingest keeps most of the time", () => {
+  const clock = manualSchedule();
+  let now = 0;
+  const hub = new Hub({
+    tickMs: 16,
+    maxDeltaPoints: 100,
+    schedule: clock.schedule,
+    now: () => now,
+  });
+  hub.subscribe(() => (now += 25)); // a fan-out that takes 25 ms
+  hub.publish("a", [1], [1], 1);
+  clock.tick(); // flush from t=0 to t=25
+  hub.publish("a", [2], [2], 2);
+  assert.equal(
+    clock.delays.at(-1),
+    50,
+    "waits until 3 x 25 ms after the last flush began",
+  );
+  clock.tick();
+  now += 1000;
+  hub.publish("a", [3], [3], 3);
+  assert.equal(
+    clock.delays.at(-1),
+    0,
+    "once it has been quiet, the next point goes at once",
+  );
 });

@@ -5,7 +5,7 @@ import { makeGrid } from "./grid.ts";
 import { alignedIndices, m4Indices, pick } from "./m4.ts";
 import type { PointSlice, Values } from "./ring_buffer.ts";
 import type { Viewer } from "./viewer.ts";
-import { encodePoints } from "./wire.ts";
+import { encodeFrame, type Encoding, type Frame } from "./wire.ts";
 
 /** Everything one running oscilloscope holds; created per app so tests can run many at once. */
 export interface State {
@@ -62,13 +62,17 @@ export function clearChannels(
  * to the extremes of buckets that nest in the viewer's own: the same picture for a fraction of
  * the bytes.
  */
-export function snapshotMessages(state: State, slots?: number): string[] {
+export function snapshotMessages(
+  state: State,
+  slots?: number,
+  encoding: Encoding = "json",
+): Frame[] {
   return state.channels.names().map((name) => {
     const slice = forGrid(
       state.channels.get(name)!.latest(state.config.snapshotPoints),
       slots,
     );
-    return encodePoints("snapshot", name, slice.seq, slice.x, slice.y);
+    return encodeFrame(encoding, "snapshot", name, slice.seq, slice.x, slice.y);
   });
 }
 

@@ -1,7 +1,9 @@
+import type { Frame } from "./wire.ts";
+
 /** What a viewer needs of a WebSocket; Deno's server-side WebSocket fits it. */
 export interface ViewerSocket {
   readonly bufferedAmount: number;
-  send(text: string): void;
+  send(frame: Frame): void;
   close(code?: number, reason?: string): void;
 }
 
@@ -11,7 +13,7 @@ export interface ViewerOptions {
   /** how long a socket may stay backed up before it is closed */
   stallMs: number;
   /** the messages that bring a viewer up to date from nothing */
-  snapshot: () => string[];
+  snapshot: () => Frame[];
   now?: () => number;
 }
 
@@ -47,9 +49,9 @@ export class Viewer {
   /** Sends the snapshot messages (on connect, or to resync). */
   start(): void {
     let bytes = 0;
-    for (const text of this.options.snapshot()) {
-      this.socket.send(text);
-      bytes += text.length;
+    for (const frame of this.options.snapshot()) {
+      this.socket.send(frame);
+      bytes += frame.length;
     }
     this.#snapshotBytes = bytes;
   }
@@ -64,7 +66,7 @@ export class Viewer {
   }
 
   /** Offers one broadcast message; sends it, skips it, resyncs or closes as the policy says. */
-  deliver(text: string): void {
+  deliver(frame: Frame): void {
     if (this.#closed) return;
     if (this.#behindSince !== null) {
       // a resync's snapshot already holds this message's points
@@ -75,7 +77,7 @@ export class Viewer {
       this.#behindSince = this.#now();
       return;
     }
-    this.socket.send(text);
+    this.socket.send(frame);
   }
 
   /**

@@ -4,6 +4,7 @@ import { HttpError } from "../lib/http_error.ts";
 import { originAllowed } from "../lib/origin.ts";
 import { snapshotMessages, type State } from "../lib/state.ts";
 import { Viewer } from "../lib/viewer.ts";
+import type { Encoding } from "../lib/wire.ts";
 
 /** GET /ws: a snapshot per channel, then coalesced deltas, for as long as the viewer keeps up. */
 export function wsRoutes(state: State): Hono {
@@ -32,6 +33,9 @@ export function wsRoutes(state: State): Hono {
       const slots = Number.isInteger(asked) && asked >= 16 && asked <= 100_000
         ? asked
         : undefined;
+      const encoding: Encoding = c.req.query("encoding") === "f64"
+        ? "f64"
+        : "json";
       let viewer: Viewer | undefined;
       let unsubscribe = () => {};
       return {
@@ -39,12 +43,15 @@ export function wsRoutes(state: State): Hono {
           viewer = new Viewer(ws.raw as WebSocket, {
             maxBufferedBytes: state.config.viewerMaxBufferedBytes,
             stallMs: state.config.viewerStallMs,
-            snapshot: () => snapshotMessages(state, slots),
+            snapshot: () => snapshotMessages(state, slots, encoding),
           });
           state.viewers.add(viewer);
           viewer.start();
           const v = viewer;
-          unsubscribe = state.hub.subscribe((text) => v.deliver(text));
+          unsubscribe = state.hub.subscribe(
+            (frame) => v.deliver(frame),
+            encoding,
+          );
         },
         // viewers have nothing to say yet; whatever they send is ignored
         onClose() {

@@ -14,7 +14,7 @@ interface Ctx {
   ours: (env?: Record<string, string>) => Promise<Proc>;
 }
 
-function wave(from: number, n: number): Float64Array {
+function wave(from: number, n: number): Float64Array<ArrayBuffer> {
   const pairs = new Float64Array(n * 2);
   for (let i = 0; i < n; i++) {
     const x = from + i;
@@ -25,7 +25,10 @@ function wave(from: number, n: number): Float64Array {
   return pairs;
 }
 
-async function postBinary(base: string, pairs: Float64Array): Promise<void> {
+async function postBinary(
+  base: string,
+  pairs: Float64Array<ArrayBuffer>,
+): Promise<void> {
   const res = await fetch(`${base}/data?channel=fps`, {
     method: "POST",
     headers: { "content-type": "application/octet-stream" },

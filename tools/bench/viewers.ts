@@ -2,8 +2,11 @@
 // every message and time each point against the send time the publisher wrote into y (epoch ms,
 // so both processes share the clock); the rest only receive, like browsers that keep up.
 // Prints "ready" once every viewer has its snapshots, and its figures as JSON on SIGTERM.
-//   deno run --allow-net tools/bench/viewers.ts URL COUNT
-const [base, countArg] = Deno.args;
+//   deno run --allow-net tools/bench/viewers.ts URL COUNT [json|f64]
+import { decodeBinary } from "../../lib/wire.ts";
+
+const [base, countArg, encodingArg] = Deno.args;
+const encoding = encodingArg === "f64" ? "f64" : "json";
 const count = Number(countArg);
 const PROBES = Math.min(count, 10);
 const latencies: number[] = [];
@@ -13,17 +16,28 @@ let closedEarly = 0;
 
 const sockets: WebSocket[] = [];
 for (let i = 0; i < count; i++) {
-  const ws = new WebSocket(base.replace("http", "ws") + "/ws");
+  const ws = new WebSocket(
+    base.replace("http", "ws") + `/ws?encoding=${encoding}`,
+  );
+  ws.binaryType = "arraybuffer";
   const probe = i < PROBES;
   ws.onopen = () => opened++;
   ws.onclose = () => closedEarly++;
   ws.onmessage = (e) => {
     const now = performance.timeOrigin + performance.now();
-    bytes += (e.data as string).length;
-    if (!probe) return;
-    const msg = JSON.parse(e.data as string);
-    if (msg.type !== "points") return;
-    for (const sentAt of msg.y as number[]) latencies.push(now - sentAt);
+    if (typeof e.data === "string") {
+      bytes += e.data.length;
+      if (!probe) return;
+      const msg = JSON.parse(e.data);
+      if (msg.type !== "points") return;
+      for (const sentAt of msg.y as number[]) latencies.push(now - sentAt);
+    } else {
+      bytes += (e.data as ArrayBuffer).byteLength;
+      if (!probe) return;
+      const msg = decodeBinary(e.data as ArrayBuffer);
+      if (msg?.type !== "points") return;
+      for (const sentAt of msg.y) latencies.push(now - sentAt);
+    }
   };
   sockets.push(ws);
   // don't open a thousand handshakes at once
