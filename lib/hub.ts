@@ -160,7 +160,11 @@ export class Hub {
         }
       }
     }
-    this.#gap = 3 * (this.#now() - this.#lastFlush);
+    // capped at four ticks: bigger gaps mean bigger frames, which take longer to send again
+    this.#gap = Math.min(
+      4 * this.options.tickMs,
+      3 * (this.#now() - this.#lastFlush),
+    );
   }
 
   /** Cancels the pending tick; queued messages are dropped. */

@@ -221,24 +221,34 @@ Deno.test("hub - encodes each tick once per encoding in use, whatever the number
 Deno.test("hub - when sending takes long, ticks space out so ingest keeps most of the time", () => {
   const clock = manualSchedule();
   let now = 0;
+  let sendMs = 10;
   const hub = new Hub({
     tickMs: 16,
     maxDeltaPoints: 100,
     schedule: clock.schedule,
     now: () => now,
   });
-  hub.subscribe(() => (now += 25)); // a fan-out that takes 25 ms
+  hub.subscribe(() => (now += sendMs)); // a fan-out that takes sendMs
   hub.publish("a", [1], [1], 1);
-  clock.tick(); // flush from t=0 to t=25
+  clock.tick(); // flush from t=0 to t=10
   hub.publish("a", [2], [2], 2);
   assert.equal(
     clock.delays.at(-1),
-    50,
-    "waits until 3 x 25 ms after the last flush began",
+    20,
+    "the next flush starts 3 x 10 ms after the last began",
+  );
+  sendMs = 100;
+  now = 30;
+  clock.tick(); // flush from t=30 to t=130
+  hub.publish("a", [3], [3], 3);
+  assert.equal(
+    clock.delays.at(-1),
+    0,
+    "capped at four ticks (64 ms), long past by t=130",
   );
   clock.tick();
   now += 1000;
-  hub.publish("a", [3], [3], 3);
+  hub.publish("a", [4], [4], 4);
   assert.equal(
     clock.delays.at(-1),
     0,
