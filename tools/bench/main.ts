@@ -492,7 +492,7 @@ function wireFormat(): void {
     "One tick's message at 100k points/s (1667 points of sensor-like values), JSON text as sent",
   );
   out(
-    "today vs binary float64 pairs (what `?encoding=f64` would send): size, the server's encoding",
+    "today vs binary float64 columns (`?encoding=f64`, what the page uses): size, the server's encoding",
   );
   out("and what a viewer pays to decode it. Medians of 3 timings.");
   out();
