@@ -166,7 +166,13 @@ export class LiveChart {
       return;
     }
     const width = Math.max(100, this.element.clientWidth);
-    const grid = makeGrid(xMin, xMax, this.slotCount());
+    // a little room right of the newest point, so it and its marker are not cut by the axis
+    const pad = xMax > xMin ? (xMax / 2 - xMin / 2) * 0.03 : 0;
+    const grid = makeGrid(
+      xMin,
+      Number.isFinite(xMax + pad) ? xMax + pad : xMax,
+      this.slotCount(),
+    );
     // the plot area, without the price axis; the chart lays out labels ~75 px apart at most
     const plotWidth = this.chart.timeScale().width() || width;
     const tick = tickStep(grid, plotWidth, 100);
