@@ -1,28 +1,73 @@
 import { Hono } from "hono";
 import { compress } from "hono/compress";
+import { cors } from "hono/cors";
 import { serveStatic } from "hono/deno";
 import { etag } from "hono/etag";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { HttpError } from "./lib/http_error.ts";
-import { createState, type State } from "./lib/state.ts";
+import { createState, type State, type StateOptions } from "./lib/state.ts";
 import { dataRoutes } from "./routes/data.ts";
+import { metricsRoutes, observe } from "./routes/metrics.ts";
 import { pageRoutes } from "./routes/page.tsx";
 import { wsRoutes } from "./routes/ws.ts";
 
 export type App = Hono & {
   state: State;
-  /** Closes every viewer with 1001 "going away" and stops the broadcast timer. */
+  /** Closes every viewer with 1001 "going away" and stops the app's timers. */
   close(): void;
 };
 
 /** Builds the whole oscilloscope — buffers, hub, routes — for one configuration. */
-export function createApp(config: Config): App {
-  const state = createState(config);
+export function createApp(config: Config, options: StateOptions = {}): App {
+  const state = createState(config, options);
+  // the page and its assets: no inline script may run (the island is an external bundle and
+  // its props are JSON in a non-executable script element); embedding per OSC_FRAME_ANCESTORS
+  const pageHeaders = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      // the legend's colour swatches are style attributes rendered on the server
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", "data:", "blob:"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: config.frameAncestors,
+    },
+    // frame-ancestors above decides who may embed; X-Frame-Options could only say less
+    xFrameOptions: false,
+    // HSTS belongs to whoever terminates TLS, not to a server that may speak plain HTTP
+    strictTransportSecurity: false,
+  });
   const app = new Hono()
+    .use(observe(state))
+    .on("GET", ["/", "/static/*"], pageHeaders)
+    // JSON answers only need to never be sniffed as something else; kept to one header, since
+    // single-point POSTs are the hot path
+    .use("/data", async (c, next) => {
+      await next();
+      c.header("X-Content-Type-Options", "nosniff");
+    })
     // the bundle, the page and data downloads shrink 3-5x; POST replies are too small to bother
-    .on("GET", ["/", "/data", "/static/*"], compress())
+    .on("GET", ["/", "/data", "/static/*"], compress());
+  if (config.corsOrigins.length > 0) {
+    // browser-based senders (Web Serial pages, notebooks) publishing from another origin
+    app.use(
+      "/data",
+      cors({
+        origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
+        allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+        allowHeaders: ["Content-Type", "Authorization"],
+        maxAge: 600,
+      }),
+    );
+  }
+  app
     .get("/healthz", (c) => c.json({ status: "ok" }))
+    .route("/metrics", metricsRoutes(state))
     .route("/data", dataRoutes(state))
     .route("/ws", wsRoutes(state))
     .route("/", pageRoutes(state))
@@ -59,17 +104,40 @@ export function createApp(config: Config): App {
           message: err.message || "request refused",
         }, err.status);
       }
-      console.error(`${c.req.method} ${c.req.path} failed:`, err);
+      state.log.log("error", "request failed", {
+        method: c.req.method,
+        path: c.req.path,
+        error: String((err as Error)?.stack ?? err),
+      });
       return c.json({ status: "error", message: "internal error" }, 500);
     });
+
   // resync or close viewers that fell behind even when no new data comes to trigger it
   const sweep = setInterval(() => {
     for (const viewer of state.viewers) viewer.poll();
   }, 1000);
+  // event-loop lag: how late a 250 ms timer fires; the worst since the last scrape is reported
+  let expected = performance.now() + 250;
+  let worstLagMs = 0;
+  const lag = setInterval(() => {
+    const now = performance.now();
+    worstLagMs = Math.max(worstLagMs, now - expected);
+    expected = now + 250;
+  }, 250);
+  state.metrics.gauge(
+    "osc_event_loop_lag_seconds",
+    "Worst event-loop delay since the last scrape.",
+    () => {
+      const value = worstLagMs / 1000;
+      worstLagMs = 0;
+      return [[{}, Math.round(value * 1e6) / 1e6]];
+    },
+  );
   return Object.assign(app, {
     state,
     close() {
       clearInterval(sweep);
+      clearInterval(lag);
       state.hub.close();
       for (const viewer of state.viewers) {
         viewer.close(1001, "server shutting down");
@@ -78,16 +146,26 @@ export function createApp(config: Config): App {
   });
 }
 
+/** How long a shutdown may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+
 if (import.meta.main) {
   let config: Config;
   try {
     config = loadConfig(Deno.env.toObject());
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    console.error(`configuration error: ${e.message}`);
+    console.error(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: "error",
+        msg: `configuration error: ${e.message}`,
+      }),
+    );
     Deno.exit(1);
   }
   const app = createApp(config);
+  const { log } = app.state;
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,
@@ -95,17 +173,38 @@ if (import.meta.main) {
       const shown = hostname === "0.0.0.0" || hostname === "::"
         ? "localhost"
         : hostname;
-      console.log(
-        `Web Oscilloscope on http://${shown}:${port}  (publish: POST http://${shown}:${port}/data)`,
-      );
+      log.log("info", "Web Oscilloscope listening", {
+        url: `http://${shown}:${port}`,
+        publish: `POST http://${shown}:${port}/data`,
+        private: config.viewToken !== null,
+        publishToken: config.publishToken !== null,
+      });
     },
   }, app.fetch);
-  const shutdown = async () => {
-    console.log("shutting down: finishing requests in flight");
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.log(
+      "info",
+      "shutting down: closing viewers, finishing requests in flight",
+      { signal },
+    );
+    // bounded: a client that never finishes its request cannot hold the process
+    const limit = setTimeout(() => {
+      log.log(
+        "warn",
+        "shutdown limit reached; exiting with requests still open",
+        { limitMs: SHUTDOWN_LIMIT_MS },
+      );
+      Deno.exit(0);
+    }, SHUTDOWN_LIMIT_MS);
     app.close();
     await server.shutdown();
+    clearTimeout(limit);
+    log.log("info", "stopped");
     Deno.exit(0);
   };
-  Deno.addSignalListener("SIGINT", shutdown);
-  Deno.addSignalListener("SIGTERM", shutdown);
+  Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
 }

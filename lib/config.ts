@@ -21,7 +21,29 @@ export interface Config {
   viewerMaxBufferedBytes: number;
   /** how long a viewer may stay backed up before it is closed */
   viewerStallMs: number;
+  /** take the client address from the last X-Forwarded-For hop (only behind a proxy you run) */
+  trustProxy: boolean;
+  /** POST and DELETE requests per second per client address (0: unlimited), and the burst */
+  publishRate: number;
+  publishBurst: number;
+  /** WebSocket viewers in all, and per client address */
+  maxViewers: number;
+  maxViewersPerAddress: number;
+  /** seconds between pings to a viewer; one that does not answer in time is closed */
+  pingSeconds: number;
+  /** how long a request body may take to arrive */
+  bodyTimeoutMs: number;
+  /** when set, the page, GET /data, /ws and /metrics need this token */
+  viewToken: string | null;
+  /** origins whose pages may POST /data from a browser (CORS); "*" allows any */
+  corsOrigins: string[];
+  /** who may embed the page in a frame: CSP frame-ancestors sources */
+  frameAncestors: string[];
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
+export type LogLevel = typeof LOG_LEVELS[number];
 
 export const DEFAULT_PORT = 8080;
 
@@ -91,10 +113,20 @@ function bytes(
  * naming the variable when a value is malformed or out of range.
  */
 export function loadConfig(env: Env): Config {
-  const token = env.OSC_PUBLISH_TOKEN?.trim() || null;
-  if (token !== null && !/^[A-Za-z0-9._~+/-]+=*$/.test(token)) {
+  const token = bearerToken(env, "OSC_PUBLISH_TOKEN");
+  const viewToken = bearerToken(env, "OSC_VIEW_TOKEN");
+  if (token !== null && token === viewToken) {
     throw new ConfigError(
-      "OSC_PUBLISH_TOKEN must be a bearer token (letters, digits and ._~+/- only)",
+      "OSC_VIEW_TOKEN must differ from OSC_PUBLISH_TOKEN, or a viewer link could publish",
+    );
+  }
+  const logLevel =
+    (env.OSC_LOG_LEVEL?.trim().toLowerCase() || "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      `OSC_LOG_LEVEL must be one of ${
+        LOG_LEVELS.join(", ")
+      }, got "${env.OSC_LOG_LEVEL}"`,
     );
   }
   const host = env.HOST?.trim() || "0.0.0.0";
@@ -119,5 +151,47 @@ export function loadConfig(env: Env): Config {
       1024 ** 3,
     ),
     viewerStallMs: integer(env, "OSC_VIEWER_STALL_MS", 30_000, 100, 3_600_000),
+    trustProxy: flag(env, "OSC_TRUST_PROXY"),
+    publishRate: integer(env, "OSC_PUBLISH_RATE", 200, 0, 10_000_000),
+    publishBurst: integer(env, "OSC_PUBLISH_BURST", 400, 1, 10_000_000),
+    maxViewers: integer(env, "OSC_MAX_VIEWERS", 1000, 1, 1_000_000),
+    maxViewersPerAddress: integer(
+      env,
+      "OSC_MAX_VIEWERS_PER_ADDRESS",
+      20,
+      1,
+      1_000_000,
+    ),
+    pingSeconds: integer(env, "OSC_PING_S", 30, 1, 3600),
+    bodyTimeoutMs: integer(env, "OSC_BODY_TIMEOUT_MS", 10_000, 100, 600_000),
+    viewToken,
+    corsOrigins: list(env, "OSC_CORS_ORIGINS"),
+    frameAncestors: env.OSC_FRAME_ANCESTORS?.trim()
+      ? list(env, "OSC_FRAME_ANCESTORS")
+      : ["'self'"],
+    logLevel,
   };
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? "").split(",").map((s) => s.trim()).filter((s) =>
+    s !== ""
+  );
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase() ?? "";
+  if (["", "0", "false", "no", "off"].includes(raw)) return false;
+  if (["1", "true", "yes", "on"].includes(raw)) return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function bearerToken(env: Env, name: string): string | null {
+  const token = env[name]?.trim() || null;
+  if (token !== null && !/^[A-Za-z0-9._~+/-]+=*$/.test(token)) {
+    throw new ConfigError(
+      `${name} must be a bearer token (letters, digits and ._~+/- only)`,
+    );
+  }
+  return token;
 }

@@ -46,3 +46,32 @@ Deno.test("config - a bad value names its variable", () => {
     );
   }
 });
+
+Deno.test("config - hardening settings: defaults, flags, lists and checks", () => {
+  const c = loadConfig({});
+  assert.equal(c.trustProxy, false);
+  assert.equal(c.publishRate, 200);
+  assert.equal(c.maxViewers, 1000);
+  assert.equal(c.viewToken, null);
+  assert.deepEqual(c.frameAncestors, ["'self'"]);
+  assert.equal(c.logLevel, "info");
+  const d = loadConfig({
+    OSC_TRUST_PROXY: "yes",
+    OSC_CORS_ORIGINS: "https://lab.example, *",
+    OSC_VIEW_TOKEN: "look",
+    OSC_PUBLISH_TOKEN: "write",
+    OSC_LOG_LEVEL: "DEBUG",
+  });
+  assert.equal(d.trustProxy, true);
+  assert.deepEqual(d.corsOrigins, ["https://lab.example", "*"]);
+  assert.equal(d.logLevel, "debug");
+  assert.throws(
+    () => loadConfig({ OSC_TRUST_PROXY: "maybe" }),
+    /OSC_TRUST_PROXY/,
+  );
+  assert.throws(() => loadConfig({ OSC_LOG_LEVEL: "loud" }), /OSC_LOG_LEVEL/);
+  assert.throws(
+    () => loadConfig({ OSC_VIEW_TOKEN: "same", OSC_PUBLISH_TOKEN: "same" }),
+    /must differ/,
+  );
+});

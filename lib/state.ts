@@ -4,8 +4,32 @@ import { Hub, type Schedule } from "./hub.ts";
 import { makeGrid } from "./grid.ts";
 import { alignedIndices, m4Indices, pick } from "./m4.ts";
 import type { PointSlice, Values } from "./ring_buffer.ts";
-import type { Viewer } from "./viewer.ts";
+import type { Viewer, ViewerEvent } from "./viewer.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { Metrics } from "./metrics.ts";
 import { encodeFrame, type Encoding, type Frame } from "./wire.ts";
+
+/** What the server counts as it goes, for /metrics. */
+export interface Counts {
+  accepted(points: number): void;
+  rejected(
+    reason:
+      | "invalid"
+      | "too_large"
+      | "channel_limit"
+      | "rate_limited"
+      | "unauthorized"
+      | "timeout",
+  ): void;
+  viewer(
+    event:
+      | ViewerEvent
+      | "refused_total"
+      | "refused_address"
+      | "refused_origin"
+      | "message_too_big",
+  ): void;
+}
 
 /** Everything one running oscilloscope holds; created per app so tests can run many at once. */
 export interface State {
@@ -13,18 +37,86 @@ export interface State {
   channels: Channels;
   hub: Hub;
   viewers: Set<Viewer>;
+  /** open viewers per client address, for OSC_MAX_VIEWERS_PER_ADDRESS */
+  viewersByAddress: Map<string, number>;
+  metrics: Metrics;
+  count: Counts;
+  log: Logger;
 }
 
-export function createState(config: Config, schedule?: Schedule): State {
+export interface StateOptions {
+  schedule?: Schedule;
+  /** where log lines go (console.log by default) */
+  writeLog?: (line: string) => void;
+}
+
+export function createState(config: Config, options: StateOptions = {}): State {
+  const channels = new Channels(config.capacity, config.maxChannels);
+  const viewers = new Set<Viewer>();
+  const metrics = new Metrics();
+  const accepted = metrics.counter(
+    "osc_points_accepted_total",
+    "Points stored.",
+  );
+  const rejected = metrics.counter(
+    "osc_publish_rejected_total",
+    "Publish requests refused, by reason.",
+  );
+  const viewerEvents = metrics.counter(
+    "osc_viewer_events_total",
+    "Viewer events: frames skipped for a slow viewer, resyncs, closes, refusals.",
+  );
+  metrics.gauge(
+    "osc_viewers",
+    "Connected WebSocket viewers.",
+    () => [[{}, viewers.size]],
+  );
+  metrics.gauge(
+    "osc_channels",
+    "Channels holding a buffer.",
+    () => [[{}, channels.count]],
+  );
+  metrics.gauge(
+    "osc_buffer_capacity_points",
+    "Points each channel's buffer holds when full.",
+    () => [[
+      {},
+      config.capacity,
+    ]],
+  );
+  metrics.gauge(
+    "osc_buffer_points",
+    "Points held per channel.",
+    () =>
+      channels.names().map((
+        name,
+      ) => [{ channel: name }, channels.get(name)!.size]),
+  );
+  metrics.gauge(
+    "process_resident_memory_bytes",
+    "Resident memory of the process.",
+    () => [[
+      {},
+      Deno.memoryUsage().rss,
+    ]],
+  );
   return {
     config,
-    channels: new Channels(config.capacity, config.maxChannels),
+    channels,
     hub: new Hub({
       tickMs: config.tickMs,
       maxDeltaPoints: config.snapshotPoints,
-      schedule,
+      schedule: options.schedule,
     }),
-    viewers: new Set(),
+    viewers,
+    viewersByAddress: new Map(),
+    metrics,
+    count: {
+      accepted: (n) => accepted({}, n),
+      rejected: (reason) => rejected({ reason }),
+      viewer: (event) => viewerEvents({ event }),
+    },
+    log: createLogger(config.logLevel, options.writeLog),
   };
 }
 

@@ -15,7 +15,11 @@ export interface ViewerOptions {
   /** the messages that bring a viewer up to date from nothing */
   snapshot: () => Frame[];
   now?: () => number;
+  /** told of each skipped frame, resync and stall close, for metrics */
+  onEvent?: (event: ViewerEvent) => void;
 }
+
+export type ViewerEvent = "skipped" | "resynced" | "closed_slow";
 
 /** Close code sent to a viewer that stopped reading for too long ("try again later"). */
 export const CLOSE_TOO_SLOW = 1013;
@@ -70,11 +74,12 @@ export class Viewer {
     if (this.#closed) return;
     if (this.#behindSince !== null) {
       // a resync's snapshot already holds this message's points
-      this.poll();
+      if (this.poll()) this.options.onEvent?.("skipped");
       return;
     }
     if (this.socket.bufferedAmount > this.#limit) {
       this.#behindSince = this.#now();
+      this.options.onEvent?.("skipped");
       return;
     }
     this.socket.send(frame);
@@ -92,11 +97,13 @@ export class Viewer {
     if (this.socket.bufferedAmount <= this.#limit / 4) {
       this.#behindSince = null;
       this.start();
+      this.options.onEvent?.("resynced");
       return false;
     }
     if (this.#now() - this.#behindSince > this.options.stallMs) {
       this.#closed = true;
       this.socket.close(CLOSE_TOO_SLOW, "viewer too slow");
+      this.options.onEvent?.("closed_slow");
     }
     return true;
   }

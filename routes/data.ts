@@ -11,73 +11,91 @@ import {
   type Parsed,
   parseJson,
 } from "../lib/validate.ts";
+import { publishRateLimit, requireViewToken } from "./guard.ts";
 import { requireToken } from "./publish_auth.ts";
 
 const ALLOW = "GET, HEAD, POST, DELETE";
 /** GET /data responses streaming at once; each holds a copy of up to every buffered point */
 const MAX_CONCURRENT_EXPORTS = 4;
 
+const REJECTION: Record<number, Parameters<State["count"]["rejected"]>[0]> = {
+  400: "invalid",
+  401: "unauthorized",
+  408: "timeout",
+  409: "channel_limit",
+  413: "too_large",
+  429: "rate_limited",
+};
+
 /** POST, GET and DELETE /data: publish points, read the buffers, clear a channel. */
 export function dataRoutes(state: State): Hono {
   const { config } = state;
   const app = new Hono();
+  // count every refused publish by reason, wherever in the chain it was refused
+  app.post("/", async (c, next) => {
+    await next();
+    const reason = REJECTION[c.res.status];
+    if (reason && reason !== "rate_limited") state.count.rejected(reason);
+  });
+  // the rate limit comes before the token check, so guessing tokens is rate limited too
+  if (config.publishRate > 0) {
+    app.on(["POST", "DELETE"], "/", publishRateLimit(state));
+  }
   if (config.publishToken) {
     app.on(["POST", "DELETE"], "/", requireToken(config.publishToken));
   }
+  if (config.viewToken) app.get("/", requireViewToken(state));
 
-  app.post(
-    "/",
-    limitBody(config.maxBodyBytes),
-    async (c) => {
-      const opts = {
-        maxBatch: config.maxBatch,
-        nowSeconds: Date.now() / 1000,
-        queryChannel: c.req.query("channel"),
-      };
-      let parsed: Parsed;
-      if (
-        c.req.header("content-type")?.startsWith("application/octet-stream")
-      ) {
-        const bytes = new Uint8Array(await c.req.arrayBuffer());
-        parsed = parseBinary(bytes, opts);
-        if (!parsed.ok && looksLikeJson(bytes)) {
-          parsed.reason +=
-            "; this looks like JSON, which must not be sent as application/octet-stream";
-        }
-      } else {
-        // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original read it
-        const json = parseJson(await c.req.text());
-        if (!json.ok) {
-          throw new HttpError(400, failureMessage(json), json.field);
-        }
-        parsed = parseBatch(json.value, opts);
+  app.post("/", limitBody(config.maxBodyBytes), async (c) => {
+    const opts = {
+      maxBatch: config.maxBatch,
+      nowSeconds: Date.now() / 1000,
+      queryChannel: c.req.query("channel"),
+    };
+    let parsed: Parsed;
+    if (c.req.header("content-type")?.startsWith("application/octet-stream")) {
+      const bytes = new Uint8Array(
+        await withinTime(c.req.arrayBuffer(), config.bodyTimeoutMs),
+      );
+      parsed = parseBinary(bytes, opts);
+      if (!parsed.ok && looksLikeJson(bytes)) {
+        parsed.reason +=
+          "; this looks like JSON, which must not be sent as application/octet-stream";
       }
-      if (!parsed.ok) {
-        throw new HttpError(
-          parsed.tooMany ? 413 : 400,
-          failureMessage(parsed),
-          parsed.field,
-        );
-      }
-      const { channel, x, y } = parsed.batch;
-      const stored = publish(state, channel, x, y);
-      if (!stored.ok) {
-        throw new HttpError(
-          409,
-          `channel "${channel}" would be channel ${
-            config.maxChannels + 1
-          }; the limit is ${config.maxChannels}`,
-          "channel",
-        );
-      }
-      return c.json({
-        status: "success",
-        accepted: x.length,
-        channel,
-        seq: stored.seq,
-      });
-    },
-  );
+    } else {
+      // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original read it
+      const json = parseJson(
+        await withinTime(c.req.text(), config.bodyTimeoutMs),
+      );
+      if (!json.ok) throw new HttpError(400, failureMessage(json), json.field);
+      parsed = parseBatch(json.value, opts);
+    }
+    if (!parsed.ok) {
+      throw new HttpError(
+        parsed.tooMany ? 413 : 400,
+        failureMessage(parsed),
+        parsed.field,
+      );
+    }
+    const { channel, x, y } = parsed.batch;
+    const stored = publish(state, channel, x, y);
+    if (!stored.ok) {
+      throw new HttpError(
+        409,
+        `channel "${channel}" would be channel ${
+          config.maxChannels + 1
+        }; the limit is ${config.maxChannels}`,
+        "channel",
+      );
+    }
+    state.count.accepted(x.length);
+    return c.json({
+      status: "success",
+      accepted: x.length,
+      channel,
+      seq: stored.seq,
+    });
+  });
 
   let exports = 0;
   app.get("/", (c) => {
@@ -182,6 +200,28 @@ function limitBody(maxBytes: number): MiddlewareHandler {
     ) return streamed(c, next);
     return Number(declared) > maxBytes ? tooLarge() : next();
   };
+}
+
+/**
+ * The body, or a 408 if it has not fully arrived within `ms`: a client that trickles its body
+ * (slowloris) would otherwise hold a request open for as long as it likes.
+ */
+async function withinTime<T>(body: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new HttpError(408, `body did not arrive within ${ms} ms`, "body"),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([body, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Whether a body starts like a JSON object or array (`{` or `[` after whitespace). */

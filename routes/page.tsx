@@ -4,11 +4,13 @@ import { Header } from "../components/Header.tsx";
 import { Layout } from "../components/Layout.tsx";
 import { Scope } from "../islands/Scope.tsx";
 import type { State } from "../lib/state.ts";
+import { requireViewToken } from "./guard.ts";
 import type { ChannelSummary, ScopeProps } from "../lib/types.ts";
 
 /** GET /: the page, rendered on the server with the island's first state, then hydrated. */
 export function pageRoutes(state: State): Hono {
   const app = new Hono();
+  if (state.config.viewToken) app.get("/", requireViewToken(state));
   app.get("/", (c) => {
     const channels: ChannelSummary[] = state.channels.names().map((name) => {
       const buffer = state.channels.get(name)!;

@@ -5,10 +5,16 @@ import { originAllowed } from "../lib/origin.ts";
 import { snapshotMessages, type State } from "../lib/state.ts";
 import { Viewer } from "../lib/viewer.ts";
 import type { Encoding } from "../lib/wire.ts";
+import { clientAddress, requireViewToken } from "./guard.ts";
+
+/** Viewers have nothing to say; a frame bigger than this from one is abuse, and closes it. */
+const MAX_VIEWER_MESSAGE_BYTES = 4096;
 
 /** GET /ws: a snapshot per channel, then coalesced deltas, for as long as the viewer keeps up. */
 export function wsRoutes(state: State): Hono {
+  const { config } = state;
   const app = new Hono();
+  if (config.viewToken) app.get("/", requireViewToken(state));
   app.get(
     "/",
     (c, next) => {
@@ -16,18 +22,45 @@ export function wsRoutes(state: State): Hono {
         !originAllowed(
           c.req.header("origin"),
           c.req.header("host"),
-          state.config.allowedOrigins,
+          config.allowedOrigins,
         )
       ) {
+        state.count.viewer("refused_origin");
         throw new HttpError(
           403,
           "origin is not allowed to open /ws; list it in OSC_ALLOWED_ORIGINS",
           "origin",
         );
       }
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return next();
+      if (state.viewers.size >= config.maxViewers) {
+        state.count.viewer("refused_total");
+        throw new HttpError(
+          503,
+          `the server has its ${config.maxViewers} viewers; try again later`,
+          "viewers",
+          {
+            "Retry-After": "10",
+          },
+        );
+      }
+      const address = clientAddress(c, config.trustProxy);
+      if (
+        (state.viewersByAddress.get(address) ?? 0) >=
+          config.maxViewersPerAddress
+      ) {
+        state.count.viewer("refused_address");
+        throw new HttpError(
+          429,
+          `this address already has ${config.maxViewersPerAddress} viewers open; close one first`,
+          "viewers",
+          { "Retry-After": "10" },
+        );
+      }
       return next();
     },
     upgradeWebSocket((c) => {
+      const address = clientAddress(c, config.trustProxy);
       // a page says how many grid slots it draws on; its snapshots are cut down to match
       const asked = Number(c.req.query("slots"));
       const slots = Number.isInteger(asked) && asked >= 16 && asked <= 100_000
@@ -38,12 +71,33 @@ export function wsRoutes(state: State): Hono {
         : "json";
       let viewer: Viewer | undefined;
       let unsubscribe = () => {};
+      // counted from the upgrade, so a burst of handshakes cannot pass the per-address limit
+      state.viewersByAddress.set(
+        address,
+        (state.viewersByAddress.get(address) ?? 0) + 1,
+      );
+      let counted = true;
+      const uncount = () => {
+        if (!counted) return;
+        counted = false;
+        const left = (state.viewersByAddress.get(address) ?? 1) - 1;
+        if (left > 0) state.viewersByAddress.set(address, left);
+        else state.viewersByAddress.delete(address);
+      };
       return {
         onOpen(_event, ws) {
           viewer = new Viewer(ws.raw as WebSocket, {
-            maxBufferedBytes: state.config.viewerMaxBufferedBytes,
-            stallMs: state.config.viewerStallMs,
+            maxBufferedBytes: config.viewerMaxBufferedBytes,
+            stallMs: config.viewerStallMs,
             snapshot: () => snapshotMessages(state, slots, encoding),
+            onEvent: (event) => {
+              state.count.viewer(event);
+              if (event === "closed_slow") {
+                state.log.log("info", "closed a viewer that stopped reading", {
+                  address,
+                });
+              }
+            },
           });
           state.viewers.add(viewer);
           viewer.start();
@@ -53,13 +107,29 @@ export function wsRoutes(state: State): Hono {
             encoding,
           );
         },
-        // viewers have nothing to say yet; whatever they send is ignored
+        onMessage(event, ws) {
+          // nothing a viewer sends is read; only its size is checked
+          const data = event.data;
+          const size = typeof data === "string"
+            ? data.length
+            : data instanceof Blob
+            ? data.size
+            : data.byteLength;
+          if (size > MAX_VIEWER_MESSAGE_BYTES) {
+            state.count.viewer("message_too_big");
+            ws.close(1009, "message too big");
+          }
+        },
         onClose() {
           unsubscribe();
+          uncount();
           if (viewer) state.viewers.delete(viewer);
         },
+        onError() {
+          uncount();
+        },
       };
-    }),
+    }, { idleTimeout: config.pingSeconds }),
     () => {
       throw new HttpError(
         426,

@@ -6,7 +6,8 @@ export async function withServer(
   env: Record<string, string>,
   fn: (base: string, app: App) => Promise<void>,
 ): Promise<void> {
-  const app = createApp(loadConfig(env));
+  // refusals are logged at info; tests only want to see errors and warnings
+  const app = createApp(loadConfig({ OSC_LOG_LEVEL: "warn", ...env }));
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     app.fetch,

@@ -22,7 +22,7 @@ async function listening(
     const { value, done } = await reader.read();
     if (done) throw new Error(`server exited before listening: ${text}`);
     text += value;
-    const m = /on (http:\/\/[\d.]+:\d+)/.exec(text);
+    const m = /"url":"(http:\/\/[\d.]+:\d+)"/.exec(text);
     if (m) return { base: m[1], rest: reader };
   }
 }
@@ -33,7 +33,7 @@ Deno.test("process - a bad setting stops start-up with exit code 1 and names the
   assert.equal(code, 1);
   assert.match(
     new TextDecoder().decode(stderr),
-    /OSC_CAPACITY must be a whole number, got "lots"/,
+    /OSC_CAPACITY must be a whole number, got \\"lots\\"/,
   );
 });
 

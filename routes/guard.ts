@@ -1,0 +1,102 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { getConnInfo } from "hono/deno";
+import { timingSafeEqual } from "hono/utils/buffer";
+import { HttpError } from "../lib/http_error.ts";
+import { RateLimiter } from "../lib/rate_limit.ts";
+import type { State } from "../lib/state.ts";
+
+/**
+ * The client's address: the TCP peer, or behind a proxy the operator runs (OSC_TRUST_PROXY) the
+ * last X-Forwarded-For hop — the one that proxy appended; earlier hops are the client's to forge.
+ */
+export function clientAddress(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const hops = c.req.header("x-forwarded-for")?.split(",").map((h) =>
+      h.trim()
+    ).filter((h) => h !== "");
+    if (hops && hops.length > 0) return hops[hops.length - 1];
+  }
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown"; // not served by Deno.serve (app.request in a test)
+  }
+}
+
+/** 429 with Retry-After once a client address spends its publish budget; nothing is stored. */
+export function publishRateLimit(state: State): MiddlewareHandler {
+  const { publishRate, publishBurst, trustProxy } = state.config;
+  const limiter = new RateLimiter(publishRate, publishBurst);
+  return async (c, next) => {
+    const taken = limiter.take(clientAddress(c, trustProxy));
+    if (!taken.ok) {
+      state.count.rejected("rate_limited");
+      throw new HttpError(
+        429,
+        `too many requests from this address: at most ${publishRate}/s (bursts of ${publishBurst}); retry in ${taken.retryAfterSeconds} s`,
+        "rate",
+        { "Retry-After": String(taken.retryAfterSeconds) },
+      );
+    }
+    await next();
+  };
+}
+
+const COOKIE = "osc_view";
+
+/** The bearer token in an Authorization header, if any. */
+export function bearer(c: Context): string | undefined {
+  return /^Bearer +(\S+) *$/i.exec(c.req.header("authorization") ?? "")?.[1];
+}
+
+/**
+ * A private scope (OSC_VIEW_TOKEN): the token comes as `Authorization: Bearer`, as the cookie a
+ * one-click `?token=` link sets (HttpOnly, SameSite=Lax, so other sites' pages never send it
+ * with their requests), or as `?token=` itself. The page answers a valid `?token=` by setting the
+ * cookie and redirecting to the same URL without it, so the token leaves the address bar and the
+ * history. The publish token opens the view too; the view token never publishes.
+ */
+export function requireViewToken(state: State): MiddlewareHandler {
+  const viewToken = state.config.viewToken!;
+  const publishToken = state.config.publishToken;
+  const matches = async (presented: string | undefined) =>
+    presented !== undefined &&
+    ((await timingSafeEqual(viewToken, presented)) ||
+      (publishToken !== null &&
+        (await timingSafeEqual(publishToken, presented))));
+  return async (c, next) => {
+    const fromQuery = c.req.query("token");
+    if (fromQuery !== undefined) {
+      if (!(await matches(fromQuery))) {
+        throw new HttpError(
+          401,
+          "token does not open this oscilloscope",
+          "token",
+        );
+      }
+      const url = new URL(c.req.url);
+      if (c.req.method === "GET" && url.pathname === "/") {
+        const https = (c.req.header("x-forwarded-proto") ?? url.protocol)
+          .startsWith("https");
+        setCookie(c, COOKIE, fromQuery, {
+          httpOnly: true,
+          sameSite: "Lax",
+          secure: https,
+          path: "/",
+          maxAge: 30 * 24 * 3600,
+        });
+        url.searchParams.delete("token");
+        return c.redirect(url.pathname + url.search, 303);
+      }
+      return next();
+    }
+    if (await matches(bearer(c) ?? getCookie(c, COOKIE))) return next();
+    throw new HttpError(
+      401,
+      "this oscilloscope is private: open it with ?token=<view token>, or send Authorization: Bearer <view token>",
+      "token",
+      { "WWW-Authenticate": 'Bearer realm="web-oscilloscope"' },
+    );
+  };
+}

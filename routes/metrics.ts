@@ -1,0 +1,58 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import type { State } from "../lib/state.ts";
+import { requireViewToken } from "./guard.ts";
+
+/** The route label for a path: a fixed set, so a scan of random URLs cannot grow the metrics. */
+function routeOf(path: string): string {
+  if (
+    path === "/" || path === "/data" || path === "/ws" || path === "/healthz" ||
+    path === "/metrics"
+  ) return path;
+  if (path.startsWith("/static/")) return "/static/*";
+  return "other";
+}
+
+/**
+ * Counts every request by route, method and status for /metrics, and writes the access log
+ * (OSC_LOG_LEVEL=debug): path without its query, which may carry a token.
+ */
+export function observe(state: State): MiddlewareHandler {
+  const counts = new Map<string, number>();
+  state.metrics.counterFrom(
+    "osc_http_requests_total",
+    "HTTP requests by route, method and status.",
+    () =>
+      [...counts].map(([key, n]) => {
+        const [route, method, status] = key.split(" ");
+        return [{ route, method, status }, n];
+      }),
+  );
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = routeOf(c.req.path);
+    const status = c.res.status;
+    const key = `${route} ${c.req.method} ${status}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (status >= 500 || state.log.enabled("debug")) {
+      state.log.log(status >= 500 ? "error" : "debug", "request", {
+        method: c.req.method,
+        path: c.req.path,
+        status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      });
+    }
+  };
+}
+
+/** GET /metrics in the Prometheus text format (behind the view token when there is one). */
+export function metricsRoutes(state: State): Hono {
+  const app = new Hono();
+  if (state.config.viewToken) app.get("/", requireViewToken(state));
+  app.get("/", (c) =>
+    c.body(state.metrics.render(), 200, {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+      "cache-control": "no-store",
+    }));
+  return app;
+}
