@@ -17,6 +17,11 @@ export type App = Hono & {
   state: State;
   /** Closes every viewer with 1001 "going away" and stops the app's timers. */
   close(): void;
+  /**
+   * Starts a graceful stop: new requests get 503, viewers are closed with 1001, and the promise
+   * resolves once every request already in progress has been answered (or after `limitMs`).
+   */
+  drain(limitMs: number): Promise<void>;
 };
 
 /** Builds the whole oscilloscope — buffers, hub, routes — for one configuration. */
@@ -42,7 +47,31 @@ export function createApp(config: Config, options: StateOptions = {}): App {
     // HSTS belongs to whoever terminates TLS, not to a server that may speak plain HTTP
     strictTransportSecurity: false,
   });
+  // requests in progress, so a shutdown can wait for them: Deno's server.shutdown() cuts off
+  // bodies still being uploaded, which would fail requests it had already started
+  let inFlight = 0;
+  let draining = false;
+  let drained = (): void => {};
   const app = new Hono()
+    .use(async (c, next) => {
+      if (draining) {
+        c.header("Connection", "close");
+        throw new HttpError(
+          503,
+          "the server is shutting down; nothing was stored, retry shortly",
+          undefined,
+          {
+            "Retry-After": "5",
+          },
+        );
+      }
+      inFlight++;
+      try {
+        await next();
+      } finally {
+        if (--inFlight === 0) drained();
+      }
+    })
     .use(observe(state))
     .on("GET", ["/", "/static/*"], pageHeaders)
     // JSON answers only need to never be sniffed as something else; kept to one header, since
@@ -133,15 +162,28 @@ export function createApp(config: Config, options: StateOptions = {}): App {
       return [[{}, Math.round(value * 1e6) / 1e6]];
     },
   );
+  const close = () => {
+    clearInterval(sweep);
+    clearInterval(lag);
+    state.hub.close();
+    for (const viewer of state.viewers) {
+      viewer.close(1001, "server shutting down");
+    }
+  };
   return Object.assign(app, {
     state,
-    close() {
-      clearInterval(sweep);
-      clearInterval(lag);
-      state.hub.close();
-      for (const viewer of state.viewers) {
-        viewer.close(1001, "server shutting down");
-      }
+    close,
+    drain(limitMs: number): Promise<void> {
+      draining = true;
+      close();
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, limitMs);
+        drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     },
   });
 }
@@ -199,7 +241,7 @@ if (import.meta.main) {
       );
       Deno.exit(0);
     }, SHUTDOWN_LIMIT_MS);
-    app.close();
+    await app.drain(SHUTDOWN_LIMIT_MS);
     await server.shutdown();
     clearTimeout(limit);
     log.log("info", "stopped");

@@ -74,3 +74,63 @@ Deno.test("process - SIGTERM closes viewers with 1001 and exits 0", async () => 
     await child.stderr.cancel();
   }
 });
+
+Deno.test("process - SIGTERM with 100 requests in flight: each is answered in full, viewers get 1001", async () => {
+  const child = start({ OSC_PUBLISH_RATE: "0" });
+  const { base, rest } = await listening(child);
+  try {
+    const ws = new WebSocket(base.replace("http", "ws") + "/ws");
+    const closed = new Promise<CloseEvent>((resolve) => (ws.onclose = resolve));
+    await new Promise((resolve) => (ws.onopen = resolve));
+    // 100 POSTs whose bodies stop halfway until the signal has been sent
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const requests = Array.from({ length: 100 }, (_, i) => {
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(new TextEncoder().encode(`{"x": ${i}, `));
+          await released;
+          controller.enqueue(
+            new TextEncoder().encode(`"y": ${i * 2}, "channel": "c${i % 4}"}`),
+          );
+          controller.close();
+        },
+      });
+      return fetch(`${base}/data`, { method: "POST", body })
+        .then(async (r) => ({ status: r.status, body: await r.text() }))
+        .catch((e) => ({ status: 0, body: String(e) }));
+    });
+    await new Promise((r) => setTimeout(r, 300)); // let all 100 reach the server
+    child.kill("SIGTERM");
+    assert.equal(
+      (await closed).code,
+      1001,
+      "viewers are told the server is going away",
+    );
+    release();
+    const replies = await Promise.all(requests);
+    const status = await child.status;
+    assert.equal(status.code, 0);
+    for (const [i, r] of replies.entries()) {
+      // answered in full, or refused before anything was read; never a 5xx or a cut reply
+      if (r.status === 0) continue;
+      assert.equal(r.status, 200, `request ${i}: ${r.body}`);
+      const reply = JSON.parse(r.body);
+      assert.equal(reply.status, "success");
+      assert.equal(reply.channel, `c${i % 4}`);
+    }
+    const answered = replies.filter((r) => r.status === 200).length;
+    assert.ok(
+      answered >= 90,
+      `${answered} of 100 in-flight requests finished during shutdown`,
+    );
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await rest.cancel();
+    await child.stderr.cancel();
+  }
+});
