@@ -107,6 +107,17 @@ Deno.test("process - SIGTERM with 100 requests in flight: each is answered in fu
       1001,
       "viewers are told the server is going away",
     );
+    // a request that starts after the signal is refused cleanly, not half-served
+    const late = await fetch(`${base}/data`, {
+      method: "POST",
+      body: '{"y": 1}',
+    })
+      .then(async (r) => ({ status: r.status, body: await r.json() }))
+      .catch(() => ({ status: 0, body: null }));
+    if (late.status !== 0) {
+      assert.equal(late.status, 503);
+      assert.match(late.body.message, /shutting down; nothing was stored/);
+    }
     release();
     const replies = await Promise.all(requests);
     const status = await child.status;
