@@ -24,6 +24,16 @@ export type App = Hono & {
   drain(limitMs: number): Promise<void>;
 };
 
+/** The reason a refused publish is counted under, by status. */
+const REJECTION: Record<number, Parameters<State["count"]["rejected"]>[0]> = {
+  400: "invalid",
+  401: "unauthorized",
+  408: "timeout",
+  409: "channel_limit",
+  413: "too_large",
+  429: "rate_limited",
+};
+
 /** Builds the whole oscilloscope — buffers, hub, routes — for one configuration. */
 export function createApp(config: Config, options: StateOptions = {}): App {
   const state = createState(config, options);
@@ -116,6 +126,15 @@ export function createApp(config: Config, options: StateOptions = {}): App {
       }, 404)
     )
     .onError((err, c) => {
+      // refused publishes are counted here rather than in a middleware: the hot path of an
+      // accepted point then pays for nothing
+      if (c.req.method === "POST" && c.req.path === "/data") {
+        const status = err instanceof HttpError || err instanceof HTTPException
+          ? err.status
+          : 500;
+        const reason = REJECTION[status];
+        if (reason) state.count.rejected(reason);
+      }
       // every error reaches the client as the JSON the original's clients already parse
       if (err instanceof HttpError) {
         for (const [name, value] of Object.entries(err.headers ?? {})) {

@@ -1,6 +1,8 @@
 /** A refusal from the limiter, with how long until a request would be let through. */
 export type Taken = { ok: true } | { ok: false; retryAfterSeconds: number };
 
+const OK: Taken = { ok: true };
+
 interface Bucket {
   tokens: number;
   at: number;
@@ -8,8 +10,8 @@ interface Bucket {
 
 /**
  * Token buckets keyed by client address: each key may spend `burst` requests at once and earns
- * `ratePerSecond` back. The number of keys is capped; past it the least recently seen key is
- * forgotten (it starts again with a full bucket), so a flood of addresses cannot grow memory.
+ * `ratePerSecond` back. The number of keys is capped; past it the oldest key is forgotten (it
+ * starts again with a full bucket), so a flood of addresses cannot grow memory.
  */
 export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>();
@@ -33,22 +35,23 @@ export class RateLimiter {
     const now = this.#now();
     let bucket = this.#buckets.get(key);
     if (bucket) {
-      this.#buckets.delete(key); // re-inserted below: Map order is recency order
       bucket.tokens = Math.min(
         this.burst,
         bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond,
       );
       bucket.at = now;
     } else {
-      bucket = { tokens: this.burst, at: now };
+      // forget the longest-known key; it comes back with a full bucket, which is lenient but
+      // safe, and keeps each request to one lookup instead of re-ordering the map every time
       if (this.#buckets.size >= this.maxKeys) {
         this.#buckets.delete(this.#buckets.keys().next().value!);
       }
+      bucket = { tokens: this.burst, at: now };
+      this.#buckets.set(key, bucket);
     }
-    this.#buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      return { ok: true };
+      return OK;
     }
     return {
       ok: false,

@@ -18,25 +18,10 @@ const ALLOW = "GET, HEAD, POST, DELETE";
 /** GET /data responses streaming at once; each holds a copy of up to every buffered point */
 const MAX_CONCURRENT_EXPORTS = 4;
 
-const REJECTION: Record<number, Parameters<State["count"]["rejected"]>[0]> = {
-  400: "invalid",
-  401: "unauthorized",
-  408: "timeout",
-  409: "channel_limit",
-  413: "too_large",
-  429: "rate_limited",
-};
-
 /** POST, GET and DELETE /data: publish points, read the buffers, clear a channel. */
 export function dataRoutes(state: State): Hono {
   const { config } = state;
   const app = new Hono();
-  // count every refused publish by reason, wherever in the chain it was refused
-  app.post("/", async (c, next) => {
-    await next();
-    const reason = REJECTION[c.res.status];
-    if (reason && reason !== "rate_limited") state.count.rejected(reason);
-  });
   // the rate limit comes before the token check, so guessing tokens is rate limited too
   if (config.publishRate > 0) {
     app.on(["POST", "DELETE"], "/", publishRateLimit(state));

@@ -31,7 +31,6 @@ export function publishRateLimit(state: State): MiddlewareHandler {
   return async (c, next) => {
     const taken = limiter.take(clientAddress(c, trustProxy));
     if (!taken.ok) {
-      state.count.rejected("rate_limited");
       throw new HttpError(
         429,
         `too many requests from this address: at most ${publishRate}/s (bursts of ${publishBurst}); retry in ${taken.retryAfterSeconds} s`,
