@@ -131,6 +131,8 @@ export function createApp(config: Config, options: StateOptions = {}): App {
       if (c.req.method === "POST" && c.req.path === "/data") {
         const status = err instanceof HttpError || err instanceof HTTPException
           ? err.status
+          : bodyCutOff(err)
+          ? 400
           : 500;
         const reason = REJECTION[status];
         if (reason) state.count.rejected(reason);
@@ -151,6 +153,15 @@ export function createApp(config: Config, options: StateOptions = {}): App {
           status: "error",
           message: err.message || "request refused",
         }, err.status);
+      }
+      if (bodyCutOff(err)) {
+        // the body ended before it was complete (the client went away): nothing from it was
+        // stored, and it is not the server's fault
+        return c.json({
+          status: "error",
+          message: "the request body ended early; nothing was stored",
+          field: "body",
+        }, 400);
       }
       state.log.log("error", "request failed", {
         method: c.req.method,
@@ -205,6 +216,14 @@ export function createApp(config: Config, options: StateOptions = {}): App {
       });
     },
   });
+}
+
+/** Whether an error is Deno's report of a request body that could not be read to the end. */
+function bodyCutOff(err: unknown): boolean {
+  const name = (err as Error | undefined)?.name;
+  return name === "BadResource" || name === "ConnectionReset" ||
+    name === "Interrupted" ||
+    name === "UnexpectedEof" || err instanceof Deno.errors.BadResource;
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -31,56 +31,68 @@ export function dataRoutes(state: State): Hono {
   }
   if (config.viewToken) app.get("/", requireViewToken(state));
 
-  app.post("/", limitBody(config.maxBodyBytes), async (c) => {
-    const opts = {
-      maxBatch: config.maxBatch,
-      nowSeconds: Date.now() / 1000,
-      queryChannel: c.req.query("channel"),
-    };
-    let parsed: Parsed;
-    if (c.req.header("content-type")?.startsWith("application/octet-stream")) {
-      const bytes = new Uint8Array(
-        await withinTime(c.req.arrayBuffer(), config.bodyTimeoutMs),
-      );
-      parsed = parseBinary(bytes, opts);
-      if (!parsed.ok && looksLikeJson(bytes)) {
-        parsed.reason +=
-          "; this looks like JSON, which must not be sent as application/octet-stream";
+  app.post(
+    "/",
+    limitBody(config.maxBodyBytes, config.bodyTimeoutMs),
+    async (c) => {
+      const opts = {
+        maxBatch: config.maxBatch,
+        nowSeconds: Date.now() / 1000,
+        queryChannel: c.req.query("channel"),
+      };
+      let parsed: Parsed;
+      if (
+        c.req.header("content-type")?.startsWith("application/octet-stream")
+      ) {
+        const bytes = new Uint8Array(
+          await withinTime(c.req.arrayBuffer(), config.bodyTimeoutMs),
+        );
+        parsed = parseBinary(bytes, opts);
+        if (!parsed.ok && looksLikeJson(bytes)) {
+          parsed.reason +=
+            "; this looks like JSON, which must not be sent as application/octet-stream";
+        }
+      } else {
+        // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original read it
+        const json = parseJson(
+          await withinTime(c.req.text(), config.bodyTimeoutMs),
+        );
+        if (!json.ok) {
+          throw new HttpError(
+            400,
+            failureMessage(json),
+            json.field,
+          );
+        }
+        parsed = parseBatch(json.value, opts);
       }
-    } else {
-      // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original read it
-      const json = parseJson(
-        await withinTime(c.req.text(), config.bodyTimeoutMs),
-      );
-      if (!json.ok) throw new HttpError(400, failureMessage(json), json.field);
-      parsed = parseBatch(json.value, opts);
-    }
-    if (!parsed.ok) {
-      throw new HttpError(
-        parsed.tooMany ? 413 : 400,
-        failureMessage(parsed),
-        parsed.field,
-      );
-    }
-    const { channel, x, y } = parsed.batch;
-    const stored = publish(state, channel, x, y);
-    if (!stored.ok) {
-      throw new HttpError(
-        409,
-        `channel "${channel}" would be channel ${
-          config.maxChannels + 1
-        }; the limit is ${config.maxChannels}`,
-        "channel",
-      );
-    }
-    state.count.accepted(x.length);
-    return c.json({
-      status: "success",
-      accepted: x.length,
-      channel,
-      seq: stored.seq,
-    });
-  });
+      if (!parsed.ok) {
+        throw new HttpError(
+          parsed.tooMany ? 413 : 400,
+          failureMessage(parsed),
+          parsed.field,
+        );
+      }
+      const { channel, x, y } = parsed.batch;
+      const stored = publish(state, channel, x, y);
+      if (!stored.ok) {
+        throw new HttpError(
+          409,
+          `channel "${channel}" would be channel ${
+            config.maxChannels + 1
+          }; the limit is ${config.maxChannels}`,
+          "channel",
+        );
+      }
+      state.count.accepted(x.length);
+      return c.json({
+        status: "success",
+        accepted: x.length,
+        channel,
+        seq: stored.seq,
+      });
+    },
+  );
 
   let exports = 0;
   app.get("/", (c) => {
@@ -169,7 +181,7 @@ export function dataRoutes(state: State): Hono {
  * and touching that getter switches Deno from its one-shot body read to a stream read — single-
  * point ingest ran at about half the rate of a bare handler until this was split.
  */
-function limitBody(maxBytes: number): MiddlewareHandler {
+function limitBody(maxBytes: number, timeoutMs: number): MiddlewareHandler {
   const tooLarge = () => {
     throw new HttpError(
       413,
@@ -182,7 +194,11 @@ function limitBody(maxBytes: number): MiddlewareHandler {
     const declared = c.req.header("content-length");
     if (
       declared === undefined || c.req.header("transfer-encoding") !== undefined
-    ) return streamed(c, next);
+    ) {
+      // bodyLimit reads a chunked body to the end before the handler runs, so the body's time
+      // limit has to start here (the handler then finds the body already read)
+      return withinTime(streamed(c, next), timeoutMs);
+    }
     return Number(declared) > maxBytes ? tooLarge() : next();
   };
 }
