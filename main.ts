@@ -9,7 +9,7 @@ import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { HttpError } from "./lib/http_error.ts";
 import { createState, type State, type StateOptions } from "./lib/state.ts";
 import { dataRoutes } from "./routes/data.ts";
-import { metricsRoutes, observe } from "./routes/metrics.ts";
+import { metricsRoutes, observer } from "./routes/metrics.ts";
 import { pageRoutes } from "./routes/page.tsx";
 import { wsRoutes } from "./routes/ws.ts";
 
@@ -62,8 +62,10 @@ export function createApp(config: Config, options: StateOptions = {}): App {
   let inFlight = 0;
   let draining = false;
   let drained = (): void => {};
+  const record = observer(state);
   const app = new Hono()
     .use(async (c, next) => {
+      const started = performance.now();
       if (draining) {
         c.header("Connection", "close");
         throw new HttpError(
@@ -80,16 +82,10 @@ export function createApp(config: Config, options: StateOptions = {}): App {
         await next();
       } finally {
         if (--inFlight === 0) drained();
+        record(c, started);
       }
     })
-    .use(observe(state))
     .on("GET", ["/", "/static/*"], pageHeaders)
-    // JSON answers only need to never be sniffed as something else; kept to one header, since
-    // single-point POSTs are the hot path
-    .use("/data", async (c, next) => {
-      await next();
-      c.header("X-Content-Type-Options", "nosniff");
-    })
     // the bundle, the page and data downloads shrink 3-5x; POST replies are too small to bother
     .on("GET", ["/", "/data", "/static/*"], compress());
   if (config.corsOrigins.length > 0) {
@@ -175,6 +171,8 @@ export function createApp(config: Config, options: StateOptions = {}): App {
   const sweep = setInterval(() => {
     for (const viewer of state.viewers) viewer.poll();
   }, 1000);
+  // body time limits are enforced to within this interval
+  const bodies = setInterval(() => state.deadlines.sweep(), 100);
   // event-loop lag: how late a 250 ms timer fires; the worst since the last scrape is reported
   let expected = performance.now() + 250;
   let worstLagMs = 0;
@@ -194,6 +192,7 @@ export function createApp(config: Config, options: StateOptions = {}): App {
   );
   const close = () => {
     clearInterval(sweep);
+    clearInterval(bodies);
     clearInterval(lag);
     state.hub.close();
     for (const viewer of state.viewers) {

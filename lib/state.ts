@@ -7,6 +7,7 @@ import type { PointSlice, Values } from "./ring_buffer.ts";
 import type { Viewer, ViewerEvent } from "./viewer.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
+import { Deadlines } from "./deadlines.ts";
 import { encodeFrame, type Encoding, type Frame } from "./wire.ts";
 
 /** What the server counts as it goes, for /metrics. */
@@ -42,6 +43,8 @@ export interface State {
   metrics: Metrics;
   count: Counts;
   log: Logger;
+  /** time limits on request bodies, swept by the app's timer */
+  deadlines: Deadlines;
 }
 
 export interface StateOptions {
@@ -117,6 +120,7 @@ export function createState(config: Config, options: StateOptions = {}): State {
       viewer: (event) => viewerEvents({ event }),
     },
     log: createLogger(config.logLevel, options.writeLog),
+    deadlines: new Deadlines(),
   };
 }
 

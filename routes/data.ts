@@ -22,6 +22,19 @@ const MAX_CONCURRENT_EXPORTS = 4;
 export function dataRoutes(state: State): Hono {
   const { config } = state;
   const app = new Hono();
+  // the body, or a 408 if it has not fully arrived in time: a client that trickles its body
+  // (slowloris) would otherwise hold a request open for as long as it likes
+  const withinTime = <T>(body: Promise<T>): Promise<T> =>
+    state.deadlines.within(
+      body,
+      config.bodyTimeoutMs,
+      () =>
+        new HttpError(
+          408,
+          `body did not arrive within ${config.bodyTimeoutMs} ms`,
+          "body",
+        ),
+    );
   // the rate limit comes before the token check, so guessing tokens is rate limited too
   if (config.publishRate > 0) {
     app.on(["POST", "DELETE"], "/", publishRateLimit(state));
@@ -33,7 +46,7 @@ export function dataRoutes(state: State): Hono {
 
   app.post(
     "/",
-    limitBody(config.maxBodyBytes, config.bodyTimeoutMs),
+    limitBody(config.maxBodyBytes, withinTime),
     async (c) => {
       const opts = {
         maxBatch: config.maxBatch,
@@ -45,7 +58,7 @@ export function dataRoutes(state: State): Hono {
         c.req.header("content-type")?.startsWith("application/octet-stream")
       ) {
         const bytes = new Uint8Array(
-          await withinTime(c.req.arrayBuffer(), config.bodyTimeoutMs),
+          await withinTime(c.req.arrayBuffer()),
         );
         parsed = parseBinary(bytes, opts);
         if (!parsed.ok && looksLikeJson(bytes)) {
@@ -55,7 +68,7 @@ export function dataRoutes(state: State): Hono {
       } else {
         // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original read it
         const json = parseJson(
-          await withinTime(c.req.text(), config.bodyTimeoutMs),
+          await withinTime(c.req.text()),
         );
         if (!json.ok) {
           throw new HttpError(
@@ -181,7 +194,10 @@ export function dataRoutes(state: State): Hono {
  * and touching that getter switches Deno from its one-shot body read to a stream read — single-
  * point ingest ran at about half the rate of a bare handler until this was split.
  */
-function limitBody(maxBytes: number, timeoutMs: number): MiddlewareHandler {
+function limitBody(
+  maxBytes: number,
+  withinTime: <T>(p: Promise<T>) => Promise<T>,
+): MiddlewareHandler {
   const tooLarge = () => {
     throw new HttpError(
       413,
@@ -197,32 +213,10 @@ function limitBody(maxBytes: number, timeoutMs: number): MiddlewareHandler {
     ) {
       // bodyLimit reads a chunked body to the end before the handler runs, so the body's time
       // limit has to start here (the handler then finds the body already read)
-      return withinTime(streamed(c, next), timeoutMs);
+      return withinTime(streamed(c, next));
     }
     return Number(declared) > maxBytes ? tooLarge() : next();
   };
-}
-
-/**
- * The body, or a 408 if it has not fully arrived within `ms`: a client that trickles its body
- * (slowloris) would otherwise hold a request open for as long as it likes.
- */
-async function withinTime<T>(body: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new HttpError(408, `body did not arrive within ${ms} ms`, "body"),
-        ),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([body, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Whether a body starts like a JSON object or array (`{` or `[` after whitespace). */

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { type Context, Hono } from "hono";
 import type { State } from "../lib/state.ts";
 import { requireViewToken } from "./guard.ts";
 
@@ -14,9 +14,13 @@ function routeOf(path: string): string {
 
 /**
  * Counts every request by route, method and status for /metrics, and writes the access log
- * (OSC_LOG_LEVEL=debug): path without its query, which may carry a token.
+ * (OSC_LOG_LEVEL=debug): path without its query, which may carry a token. Returns what to call
+ * once a request has been answered; the app calls it from its one outer middleware, so each
+ * request pays for a single layer however many concerns it serves.
  */
-export function observe(state: State): MiddlewareHandler {
+export function observer(
+  state: State,
+): (c: Context, startedMs: number) => void {
   const counts = new Map<string, number>();
   state.metrics.counterFrom(
     "osc_http_requests_total",
@@ -27,19 +31,16 @@ export function observe(state: State): MiddlewareHandler {
         return [{ route, method, status }, n];
       }),
   );
-  return async (c, next) => {
-    const started = performance.now();
-    await next();
-    const route = routeOf(c.req.path);
+  return (c, startedMs) => {
     const status = c.res.status;
-    const key = `${route} ${c.req.method} ${status}`;
+    const key = `${routeOf(c.req.path)} ${c.req.method} ${status}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
     if (status >= 500 || state.log.enabled("debug")) {
       state.log.log(status >= 500 ? "error" : "debug", "request", {
         method: c.req.method,
         path: c.req.path,
         status,
-        ms: Math.round((performance.now() - started) * 100) / 100,
+        ms: Math.round((performance.now() - startedMs) * 100) / 100,
       });
     }
   };
