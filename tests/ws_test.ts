@@ -261,3 +261,39 @@ Deno.test("/ws?slots - snapshots are cut to bucket extremes, deltas are not", as
     });
   });
 });
+
+Deno.test("/ws - a peer that stops answering pings is closed; one that answers stays", async () => {
+  await withServer({ OSC_PING_S: "1" }, async (base, app) => {
+    const healthy = viewer(base);
+    await healthy.opened;
+    const silent = await stalledViewer(base);
+    try {
+      const deadline = Date.now() + 8000;
+      while (app.state.viewers.size < 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(app.state.viewers.size, 2, "both peers connected");
+      // the silent one never reads, so it never answers a ping: Deno closes it
+      while (app.state.viewers.size > 1 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(
+        app.state.viewers.size,
+        1,
+        "the silent peer was closed and removed",
+      );
+      // the healthy one (Deno's client answers pings) is still served after several periods
+      await new Promise((r) => setTimeout(r, 2500));
+      assert.equal(app.state.viewers.size, 1);
+      await post(base, { y: 42 });
+      await healthy.until((m) =>
+        m.some((x) =>
+          x.type === "points" && (x as PointsMessage).y.includes(42)
+        )
+      );
+    } finally {
+      silent.close();
+      await healthy.close();
+    }
+  });
+});
