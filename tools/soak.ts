@@ -345,17 +345,17 @@ try {
   // the t = 0 sample is taken before the load starts, so it stays out of the medians
   const loaded = samples.filter((s) => s.t > 0);
   const ranS = loaded.at(-1)?.t ?? 0;
-  const windowS = ranS >= 180 ? 60 : ranS / 3;
-  const firstMed = median(
-    loaded.filter((s) => s.t <= windowS).map((s) => s.rss),
-  );
-  const lastMed = median(
-    loaded.filter((s) => s.t >= ranS - windowS).map((s) => s.rss),
-  );
+  // the first third is warm-up (the heap grows to its working size under 50 viewers); a leak
+  // shows as growth from the middle third to the last one
+  const third = ranS / 3;
+  const medianOf = (from: number, to: number) =>
+    median(loaded.filter((s) => s.t > from && s.t <= to).map((s) => s.rss));
+  const warmMed = medianOf(0, third);
+  const firstMed = medianOf(third, 2 * third);
+  const lastMed = medianOf(2 * third, ranS);
   const growth = lastMed - firstMed;
   const rssAll = loaded.map((s) => s.rss);
   const errors = counts.non2xx + counts.fetchErrors + counts.badBodies;
-  const window = windowS === 60 ? "minute" : "third";
 
   console.log();
   console.log(
@@ -389,9 +389,10 @@ try {
   console.log(
     `RSS growth      ${mib(growth)} MiB (${
       fmt(growth / firstMed * 100, 1)
-    } %): median of the first ${window} ${mib(firstMed)} MiB → last ${window} ${
-      mib(lastMed)
-    } MiB`,
+    } %) after warm-up: median of the ` +
+      `middle third ${mib(firstMed)} MiB → last third ${
+        mib(lastMed)
+      } MiB (first third ${mib(warmMed)} MiB)`,
   );
 
   const reasons: string[] = [];
