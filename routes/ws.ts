@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { upgradeWebSocket } from "hono/deno";
 import { HttpError } from "../lib/http_error.ts";
 import { originAllowed } from "../lib/origin.ts";
@@ -9,6 +9,25 @@ import { clientAddress, requireViewToken } from "./guard.ts";
 
 /** Viewers have nothing to say; a frame bigger than this from one is abuse, and closes it. */
 const MAX_VIEWER_MESSAGE_BYTES = 4096;
+
+/**
+ * Deno refuses an upgrade whose headers are wrong (a proxy that drops `Connection: upgrade`,
+ * say) by throwing; that is the client's request at fault, so a 400 that says why, not a 500.
+ */
+function upgradeOrRefuse(upgrade: MiddlewareHandler): MiddlewareHandler {
+  return async (c, next) => {
+    try {
+      return await upgrade(c, next);
+    } catch (e) {
+      if (e instanceof HttpError) throw e;
+      throw new HttpError(
+        400,
+        `WebSocket upgrade refused: ${(e as Error).message}`,
+        "upgrade",
+      );
+    }
+  };
+}
 
 /** GET /ws: a snapshot per channel, then coalesced deltas, for as long as the viewer keeps up. */
 export function wsRoutes(state: State): Hono {
@@ -59,7 +78,7 @@ export function wsRoutes(state: State): Hono {
       }
       return next();
     },
-    upgradeWebSocket((c) => {
+    upgradeOrRefuse(upgradeWebSocket((c) => {
       const address = clientAddress(c, config.trustProxy);
       // a page says how many grid slots it draws on; its snapshots are cut down to match
       const asked = Number(c.req.query("slots"));
@@ -129,7 +148,7 @@ export function wsRoutes(state: State): Hono {
           uncount();
         },
       };
-    }, { idleTimeout: config.pingSeconds }),
+    }, { idleTimeout: config.pingSeconds })),
     () => {
       throw new HttpError(
         426,
