@@ -90,12 +90,9 @@ export function wsRoutes(state: State): Hono {
         : "json";
       let viewer: Viewer | undefined;
       let unsubscribe = () => {};
-      // counted from the upgrade, so a burst of handshakes cannot pass the per-address limit
-      state.viewersByAddress.set(
-        address,
-        (state.viewersByAddress.get(address) ?? 0) + 1,
-      );
-      let counted = true;
+      // counted while open: counting from the upgrade would leak a count whenever Deno
+      // refuses the upgrade itself, since no close event follows
+      let counted = false;
       const uncount = () => {
         if (!counted) return;
         counted = false;
@@ -105,6 +102,11 @@ export function wsRoutes(state: State): Hono {
       };
       return {
         onOpen(_event, ws) {
+          state.viewersByAddress.set(
+            address,
+            (state.viewersByAddress.get(address) ?? 0) + 1,
+          );
+          counted = true;
           viewer = new Viewer(ws.raw as WebSocket, {
             maxBufferedBytes: config.viewerMaxBufferedBytes,
             stallMs: config.viewerStallMs,

@@ -323,3 +323,18 @@ Deno.test("logs - one JSON object per line, and tokens never appear in them", as
   ).map((e) => e.status);
   assert.deepEqual(statuses, [200, 200, 401, 303]);
 });
+
+Deno.test("viewer limits - an upgrade Deno refuses is a 400 and does not count against the address", async () => {
+  await withServer({ OSC_MAX_VIEWERS_PER_ADDRESS: "1" }, async (base, app) => {
+    for (let i = 0; i < 3; i++) {
+      // no Sec-WebSocket-Key: Deno cannot upgrade this
+      const r = await send(`${base}/ws`, {
+        headers: { upgrade: "websocket", connection: "Upgrade" },
+      });
+      assert.equal(r.status, 400);
+      assert.match(r.json.message, /WebSocket upgrade refused/);
+    }
+    assert.equal(app.state.viewersByAddress.size, 0);
+    await closeViewer(await openViewer(base));
+  });
+});
