@@ -124,6 +124,16 @@ export function dataRoutes(state: State): Hono {
     if (format !== "json" && format !== "csv") {
       throw new HttpError(400, "format must be json or csv", "format");
     }
+    // HEAD: Hono runs this handler and drops the body without cancelling it, so a stream
+    // started here would never finish and never give back its download slot
+    if (c.req.method === "HEAD") {
+      return c.body(null, 200, {
+        "content-type": format === "csv"
+          ? "text/csv; charset=utf-8"
+          : "application/json",
+        "cache-control": "no-store",
+      });
+    }
     // each download holds a copy of what it sends until the client has read it, so their
     // number is what bounds this memory
     if (exports >= MAX_CONCURRENT_EXPORTS) {

@@ -2,6 +2,16 @@ import { type Context, Hono } from "hono";
 import type { State } from "../lib/state.ts";
 import { requireViewToken } from "./guard.ts";
 
+const METHODS = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "PATCH",
+  "OPTIONS",
+]);
+
 /** The route label for a path: a fixed set, so a scan of random URLs cannot grow the metrics. */
 function routeOf(path: string): string {
   if (
@@ -33,10 +43,14 @@ export function observer(
   );
   return (c, startedMs) => {
     const status = c.res.status;
-    const key = `${routeOf(c.req.path)} ${c.req.method} ${status}`;
+    // Deno accepts any token as a method: only the standard ones become label values
+    const method = METHODS.has(c.req.method) ? c.req.method : "other";
+    const key = `${routeOf(c.req.path)} ${method} ${status}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
-    if (status >= 500 || state.log.enabled("debug")) {
-      state.log.log(status >= 500 ? "error" : "debug", "request", {
+    // 500 is ours to fix; a 503 is a refusal the server chose (full, draining) and must not
+    // turn a flood of requests into a flood of error lines
+    if (status === 500 || state.log.enabled("debug")) {
+      state.log.log(status === 500 ? "error" : "debug", "request", {
         method: c.req.method,
         path: c.req.path,
         status,

@@ -338,3 +338,25 @@ Deno.test("viewer limits - an upgrade Deno refuses is a 400 and does not count a
     await closeViewer(await openViewer(base));
   });
 });
+
+Deno.test("HEAD /data and odd methods cannot exhaust downloads or grow the metrics", async () => {
+  await withServer({}, async (base) => {
+    await post(base, { y: [1, 2, 3] });
+    for (let i = 0; i < 10; i++) {
+      const head = await fetch(`${base}/data`, { method: "HEAD" });
+      assert.equal(head.status, 200);
+      await head.body?.cancel();
+    }
+    assert.equal(
+      (await send(`${base}/data`)).status,
+      200,
+      "downloads still have their slots",
+    );
+    for (const method of ["X0ABC", "FOO"]) {
+      await send(`${base}/healthz`, { method });
+    }
+    const text = (await send(`${base}/metrics`)).text;
+    assert.ok(!/X0ABC|FOO/.test(text), "unknown methods are not label values");
+    assert.match(text, /method="other"/);
+  });
+});
