@@ -60,13 +60,12 @@ export function createApp(config: Config, options: StateOptions = {}): App {
   // requests in progress, so a shutdown can wait for them: Deno's server.shutdown() cuts off
   // bodies still being uploaded, which would fail requests it had already started
   let inFlight = 0;
-  let draining = false;
   let drained = (): void => {};
   const record = observer(state);
   const app = new Hono()
     .use(async (c, next) => {
       const started = performance.now();
-      if (draining) {
+      if (state.draining) {
         c.header("Connection", "close");
         throw new HttpError(
           503,
@@ -203,16 +202,24 @@ export function createApp(config: Config, options: StateOptions = {}): App {
     state,
     close,
     drain(limitMs: number): Promise<void> {
-      draining = true;
-      close();
-      if (inFlight === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => {
+      state.draining = true;
+      // viewers go now; the body deadlines keep being enforced until the last request is
+      // answered, or a body that stalls would hold the drain for its whole limit
+      clearInterval(sweep);
+      clearInterval(lag);
+      state.hub.close();
+      for (const viewer of state.viewers) {
+        viewer.close(1001, "server shutting down");
+      }
+      const done = new Promise<void>((resolve) => {
+        if (inFlight === 0) return resolve();
         const timer = setTimeout(resolve, limitMs);
         drained = () => {
           clearTimeout(timer);
           resolve();
         };
       });
+      return done.then(() => clearInterval(bodies));
     },
   });
 }

@@ -45,6 +45,8 @@ export interface State {
   log: Logger;
   /** time limits on request bodies, swept by the app's timer */
   deadlines: Deadlines;
+  /** set once a shutdown has begun */
+  draining: boolean;
 }
 
 export interface StateOptions {
@@ -121,6 +123,7 @@ export function createState(config: Config, options: StateOptions = {}): State {
     },
     log: createLogger(config.logLevel, options.writeLog),
     deadlines: new Deadlines(),
+    draining: false,
   };
 }
 

@@ -102,6 +102,11 @@ export function wsRoutes(state: State): Hono {
       };
       return {
         onOpen(_event, ws) {
+          // a handshake that completes after a shutdown began gets the same goodbye
+          if (state.draining) {
+            ws.close(1001, "server shutting down");
+            return;
+          }
           state.viewersByAddress.set(
             address,
             (state.viewersByAddress.get(address) ?? 0) + 1,
