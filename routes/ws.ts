@@ -7,6 +7,9 @@ import { Viewer } from "../lib/viewer.ts";
 import type { Encoding } from "../lib/wire.ts";
 import { clientAddress, requireViewToken } from "./guard.ts";
 
+/** The viewer slot each upgrade request holds, released when its socket closes or fails. */
+const reservations = new WeakMap<Request, () => void>();
+
 /** Viewers have nothing to say; a frame bigger than this from one is abuse, and closes it. */
 const MAX_VIEWER_MESSAGE_BYTES = 4096;
 
@@ -19,6 +22,7 @@ function upgradeOrRefuse(upgrade: MiddlewareHandler): MiddlewareHandler {
     try {
       return await upgrade(c, next);
     } catch (e) {
+      reservations.get(c.req.raw)?.();
       if (e instanceof HttpError) throw e;
       throw new HttpError(
         400,
@@ -33,6 +37,8 @@ function upgradeOrRefuse(upgrade: MiddlewareHandler): MiddlewareHandler {
 export function wsRoutes(state: State): Hono {
   const { config } = state;
   const app = new Hono();
+  // viewers open or opening: what the limits count
+  const reserved = { total: 0 };
   if (config.viewToken) app.get("/", requireViewToken(state));
   app.get(
     "/",
@@ -52,7 +58,7 @@ export function wsRoutes(state: State): Hono {
         );
       }
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return next();
-      if (state.viewers.size >= config.maxViewers) {
+      if (reserved.total >= config.maxViewers) {
         state.count.viewer("refused_total");
         throw new HttpError(
           503,
@@ -76,6 +82,22 @@ export function wsRoutes(state: State): Hono {
           { "Retry-After": "10" },
         );
       }
+      // the slot is taken here, in the same step as the check, so a burst of handshakes
+      // cannot all pass it before any of them has opened
+      reserved.total++;
+      state.viewersByAddress.set(
+        address,
+        (state.viewersByAddress.get(address) ?? 0) + 1,
+      );
+      let held = true;
+      reservations.set(c.req.raw, () => {
+        if (!held) return;
+        held = false;
+        reserved.total--;
+        const left = (state.viewersByAddress.get(address) ?? 1) - 1;
+        if (left > 0) state.viewersByAddress.set(address, left);
+        else state.viewersByAddress.delete(address);
+      });
       return next();
     },
     upgradeOrRefuse(upgradeWebSocket((c) => {
@@ -90,16 +112,7 @@ export function wsRoutes(state: State): Hono {
         : "json";
       let viewer: Viewer | undefined;
       let unsubscribe = () => {};
-      // counted while open: counting from the upgrade would leak a count whenever Deno
-      // refuses the upgrade itself, since no close event follows
-      let counted = false;
-      const uncount = () => {
-        if (!counted) return;
-        counted = false;
-        const left = (state.viewersByAddress.get(address) ?? 1) - 1;
-        if (left > 0) state.viewersByAddress.set(address, left);
-        else state.viewersByAddress.delete(address);
-      };
+      const release = reservations.get(c.req.raw) ?? (() => {});
       return {
         onOpen(_event, ws) {
           // a handshake that completes after a shutdown began gets the same goodbye
@@ -107,11 +120,6 @@ export function wsRoutes(state: State): Hono {
             ws.close(1001, "server shutting down");
             return;
           }
-          state.viewersByAddress.set(
-            address,
-            (state.viewersByAddress.get(address) ?? 0) + 1,
-          );
-          counted = true;
           viewer = new Viewer(ws.raw as WebSocket, {
             maxBufferedBytes: config.viewerMaxBufferedBytes,
             stallMs: config.viewerStallMs,
@@ -148,11 +156,11 @@ export function wsRoutes(state: State): Hono {
         },
         onClose() {
           unsubscribe();
-          uncount();
+          release();
           if (viewer) state.viewers.delete(viewer);
         },
         onError() {
-          uncount();
+          release();
         },
       };
     }, { idleTimeout: config.pingSeconds })),

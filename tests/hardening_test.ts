@@ -360,3 +360,25 @@ Deno.test("HEAD /data and odd methods cannot exhaust downloads or grow the metri
     assert.match(text, /method="other"/);
   });
 });
+
+Deno.test("viewer limits - a burst of handshakes at once cannot pass them", async () => {
+  await withServer(
+    { OSC_MAX_VIEWERS: "5", OSC_MAX_VIEWERS_PER_ADDRESS: "3" },
+    async (base, app) => {
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 30 }, () => openViewer(base)),
+      );
+      const open = attempts.filter((
+        a,
+      ): a is PromiseFulfilledResult<WebSocket> => a.status === "fulfilled");
+      assert.equal(
+        open.length,
+        3,
+        `${open.length} of 30 opened from one address`,
+      );
+      for (const a of open) await closeViewer(a.value);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(app.state.viewersByAddress.size, 0, "every slot given back");
+    },
+  );
+});
