@@ -252,6 +252,29 @@ if (import.meta.main) {
   }
   const app = createApp(config);
   const { log } = app.state;
+  for (
+    const [name, token] of [["OSC_PUBLISH_TOKEN", config.publishToken], [
+      "OSC_VIEW_TOKEN",
+      config.viewToken,
+    ]]
+  ) {
+    if (token !== null && token.length < 16) {
+      log.log(
+        "warn",
+        `${name} is shorter than 16 characters; a longer random token is much harder to guess`,
+      );
+    }
+  }
+  if (
+    config.trustProxy && config.host !== "127.0.0.1" && config.host !== "::1"
+  ) {
+    log.log(
+      "warn",
+      "OSC_TRUST_PROXY is on while listening beyond loopback: a client that reaches this port " +
+        "directly can claim any address in X-Forwarded-For",
+      { host: config.host },
+    );
+  }
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,

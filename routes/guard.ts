@@ -59,20 +59,36 @@ export function bearer(c: Context): string | undefined {
 export function requireViewToken(state: State): MiddlewareHandler {
   const viewToken = state.config.viewToken!;
   const publishToken = state.config.publishToken;
-  const matches = async (presented: string | undefined) =>
-    presented !== undefined &&
-    ((await timingSafeEqual(viewToken, presented)) ||
-      (publishToken !== null &&
-        (await timingSafeEqual(publishToken, presented))));
+  // wrong tokens cost the address: 10 guesses, then one every 6 s
+  const guesses = new RateLimiter(1 / 6, 10);
+  const isView = async (presented: string | undefined) =>
+    presented !== undefined && (await timingSafeEqual(viewToken, presented));
+  // the publish token opens the view only as a header: in a link or a cookie it would sit in
+  // browsers and histories, where a secret that can publish does not belong
+  const isPublish = async (presented: string | undefined) =>
+    presented !== undefined && publishToken !== null &&
+    (await timingSafeEqual(publishToken, presented));
+  const refuse = (c: Context, message: string): never => {
+    const taken = guesses.take(clientAddress(c, state.config.trustProxy));
+    if (!taken.ok) {
+      throw new HttpError(
+        429,
+        `too many wrong tokens from this address; retry in ${taken.retryAfterSeconds} s`,
+        "token",
+        {
+          "Retry-After": String(taken.retryAfterSeconds),
+        },
+      );
+    }
+    throw new HttpError(401, message, "token", {
+      "WWW-Authenticate": 'Bearer realm="web-oscilloscope"',
+    });
+  };
   return async (c, next) => {
     const fromQuery = c.req.query("token");
     if (fromQuery !== undefined) {
-      if (!(await matches(fromQuery))) {
-        throw new HttpError(
-          401,
-          "token does not open this oscilloscope",
-          "token",
-        );
+      if (!(await isView(fromQuery))) {
+        return refuse(c, "token does not open this oscilloscope");
       }
       const url = new URL(c.req.url);
       if (c.req.method === "GET" && url.pathname === "/") {
@@ -90,12 +106,17 @@ export function requireViewToken(state: State): MiddlewareHandler {
       }
       return next();
     }
-    if (await matches(bearer(c) ?? getCookie(c, COOKIE))) return next();
-    throw new HttpError(
-      401,
+    const header = bearer(c);
+    if (
+      header !== undefined
+        ? (await isView(header)) || (await isPublish(header))
+        : await isView(getCookie(c, COOKIE))
+    ) {
+      return next();
+    }
+    return refuse(
+      c,
       "this oscilloscope is private: open it with ?token=<view token>, or send Authorization: Bearer <view token>",
-      "token",
-      { "WWW-Authenticate": 'Bearer realm="web-oscilloscope"' },
     );
   };
 }

@@ -382,3 +382,26 @@ Deno.test("viewer limits - a burst of handshakes at once cannot pass them", asyn
     },
   );
 });
+
+Deno.test("private scope - guessing the view token is rate limited; the publish token never rides a link", async () => {
+  await withServer({
+    OSC_VIEW_TOKEN: "look-only",
+    OSC_PUBLISH_TOKEN: "write-only",
+  }, async (base) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push((await send(`${base}/data?token=guess${i}`)).status);
+    }
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+    assert.equal(statuses[11], 429);
+    const link = await fetch(`${base}/?token=write-only`, {
+      redirect: "manual",
+    });
+    await link.body?.cancel();
+    assert.ok(
+      [401, 429].includes(link.status),
+      "a publish token in a link is not accepted",
+    );
+    assert.equal(link.headers.get("set-cookie"), null);
+  });
+});
