@@ -8,6 +8,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { HttpError } from "./lib/http_error.ts";
 import { createState, type State, type StateOptions } from "./lib/state.ts";
+import { enforceBudget } from "./lib/viewer.ts";
 import { dataRoutes } from "./routes/data.ts";
 import { metricsRoutes, observer } from "./routes/metrics.ts";
 import { pageRoutes } from "./routes/page.tsx";
@@ -167,8 +168,10 @@ export function createApp(config: Config, options: StateOptions = {}): App {
     });
 
   // resync or close viewers that fell behind even when no new data comes to trigger it
+  // and keep all viewers' unsent bytes together under their budget
   const sweep = setInterval(() => {
     for (const viewer of state.viewers) viewer.poll();
+    enforceBudget(state.viewers, config.viewersMaxBufferTotal);
   }, 1000);
   // body time limits are enforced to within this interval
   const bodies = setInterval(() => state.deadlines.sweep(), 100);

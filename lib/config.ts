@@ -21,6 +21,8 @@ export interface Config {
   viewerMaxBufferedBytes: number;
   /** how long a viewer may stay backed up before it is closed */
   viewerStallMs: number;
+  /** unsent bytes all viewers together may hold; past it the most backed-up ones are closed */
+  viewersMaxBufferTotal: number;
   /** take the client address from the last X-Forwarded-For hop (only behind a proxy you run) */
   trustProxy: boolean;
   /** POST and DELETE requests per second per client address (0: unlimited), and the burst */
@@ -151,6 +153,13 @@ export function loadConfig(env: Env): Config {
       1024 ** 3,
     ),
     viewerStallMs: integer(env, "OSC_VIEWER_STALL_MS", 30_000, 100, 3_600_000),
+    viewersMaxBufferTotal: bytes(
+      env,
+      "OSC_VIEWERS_MAX_BUFFER_TOTAL",
+      256 * 1024 ** 2,
+      1024,
+      64 * 1024 ** 3,
+    ),
     trustProxy: flag(env, "OSC_TRUST_PROXY"),
     publishRate: integer(env, "OSC_PUBLISH_RATE", 200, 0, 10_000_000),
     publishBurst: integer(env, "OSC_PUBLISH_BURST", 400, 1, 10_000_000),

@@ -19,7 +19,11 @@ export interface ViewerOptions {
   onEvent?: (event: ViewerEvent) => void;
 }
 
-export type ViewerEvent = "skipped" | "resynced" | "closed_slow";
+export type ViewerEvent =
+  | "skipped"
+  | "resynced"
+  | "closed_slow"
+  | "closed_budget";
 
 /** Close code sent to a viewer that stopped reading for too long ("try again later"). */
 export const CLOSE_TOO_SLOW = 1013;
@@ -113,4 +117,29 @@ export class Viewer {
     this.#closed = true;
     this.socket.close(code, reason);
   }
+}
+
+/**
+ * Keeps the unsent bytes of all viewers under `budget`: while the total is over it, the viewer
+ * with the most unsent bytes is closed (1013). Each viewer is already capped on its own; this
+ * caps their sum, which would otherwise be viewers × the per-viewer cap. Returns how many it
+ * closed.
+ */
+export function enforceBudget(
+  viewers: Iterable<Viewer>,
+  budget: number,
+): number {
+  const open = [...viewers].filter((v) => !v.closed);
+  let total = open.reduce((sum, v) => sum + v.socket.bufferedAmount, 0);
+  if (total <= budget) return 0;
+  open.sort((a, b) => b.socket.bufferedAmount - a.socket.bufferedAmount);
+  let closed = 0;
+  for (const v of open) {
+    if (total <= budget) break;
+    total -= v.socket.bufferedAmount;
+    v.close(CLOSE_TOO_SLOW, "server is over its memory budget for viewers");
+    v.options.onEvent?.("closed_budget");
+    closed++;
+  }
+  return closed;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CLOSE_TOO_SLOW, Viewer } from "./viewer.ts";
+import { CLOSE_TOO_SLOW, enforceBudget, Viewer } from "./viewer.ts";
 
 class FakeSocket {
   bufferedAmount = 0;
@@ -94,4 +94,34 @@ Deno.test("viewer - a snapshot bigger than the limit does not make it fall behin
   socket.bufferedAmount = 7000; // past twice the snapshot: now it is behind
   viewer.deliver("d2");
   assert.equal(viewer.behind, true);
+});
+
+Deno.test("viewer - past the total budget the most backed-up viewers are closed first", () => {
+  const make = (buffered: number) => {
+    const socket = new FakeSocket();
+    socket.bufferedAmount = buffered;
+    const events: string[] = [];
+    const viewer = new Viewer(socket, {
+      maxBufferedBytes: 1000,
+      stallMs: 5000,
+      snapshot: () => [],
+      onEvent: (e) => events.push(e),
+    });
+    return { socket, viewer, events };
+  };
+  const a = make(900);
+  const b = make(50);
+  const c = make(700);
+  assert.equal(
+    enforceBudget([a.viewer, b.viewer, c.viewer], 2000),
+    0,
+    "under budget: nobody",
+  );
+  assert.equal(enforceBudget([a.viewer, b.viewer, c.viewer], 700), 2); // 1650 -> 750 -> 50
+  assert.deepEqual(a.socket.closedWith, [
+    CLOSE_TOO_SLOW,
+    "server is over its memory budget for viewers",
+  ]);
+  assert.deepEqual(c.events, ["closed_budget"]);
+  assert.equal(b.socket.closedWith, null, "the one that keeps up stays");
 });

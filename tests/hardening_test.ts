@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createApp } from "../main.ts";
 import { loadConfig } from "../lib/config.ts";
 import { post, send, withServer } from "./helpers.ts";
+import { stalledViewer } from "./viewers.ts";
 
 /** Opens /ws; resolves with the socket once open, rejects with the refusal's message. */
 function openViewer(
@@ -403,5 +404,44 @@ Deno.test("private scope - guessing the view token is rate limited; the publish 
       "a publish token in a link is not accepted",
     );
     assert.equal(link.headers.get("set-cookie"), null);
+  });
+});
+
+Deno.test("viewer budget - viewers that stop reading are closed once all of them hold too much", async () => {
+  const env = {
+    OSC_VIEWER_MAX_BUFFER: "64KiB",
+    OSC_VIEWERS_MAX_BUFFER_TOTAL: "96KiB",
+    OSC_VIEWER_STALL_MS: "60000",
+  };
+  await withServer(env, async (base, app) => {
+    const stalled = [await stalledViewer(base), await stalledViewer(base)];
+    try {
+      const y = Array.from({ length: 2000 }, (_, i) => i + 0.123456789);
+      const deadline = Date.now() + 8000;
+      while (
+        Date.now() < deadline &&
+        app.state.metrics.value("osc_viewer_events_total", {
+            event: "closed_budget",
+          }) === 0
+      ) {
+        await post(base, { y });
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      assert.ok(
+        app.state.metrics.value("osc_viewer_events_total", {
+          event: "closed_budget",
+        }) >= 1,
+      );
+      const total = [...app.state.viewers].filter((v) => !v.closed).reduce(
+        (n, v) => n + v.socket.bufferedAmount,
+        0,
+      );
+      assert.ok(
+        total <= 200 * 1024,
+        `${total} bytes still queued for open viewers`,
+      );
+    } finally {
+      for (const s of stalled) s.close();
+    }
   });
 });
