@@ -4,7 +4,12 @@
 // every 5 s, and the server's RSS is sampled every 5 s. Everything listens on loopback and every
 // process started here is stopped by PID in `finally`, on errors and Ctrl-C too.
 import { parseArgs } from "node:util";
-import { median, type Proc, rssBytes, startServer } from "./bench/procs.ts";
+import {
+  median,
+  type Proc,
+  rssBytes,
+  startOscilloscope,
+} from "./bench/procs.ts";
 
 const PUBLISHERS = 4;
 const VIEWERS = 50;
@@ -298,24 +303,7 @@ try {
       fmt(CAPACITY)
     }`,
   );
-  server = await startServer(deno, [
-    "run",
-    "--allow-net",
-    "--allow-env",
-    "--allow-read",
-    `${root}main.ts`,
-  ], {
-    env: {
-      OSC_CAPACITY: String(CAPACITY),
-      // every client here shares one loopback address, so per-address limits meant for one
-      // abusive client would refuse the simulated crowd; lifted well above this load, not off,
-      // so the limiter's own bookkeeping is soaked too (servers without these limits ignore them)
-      OSC_MAX_VIEWERS_PER_ADDRESS: String(VIEWERS * 2),
-      OSC_PUBLISH_RATE: "100000",
-      OSC_PUBLISH_BURST: "100000",
-    },
-    probe: "/healthz",
-  });
+  server = await startOscilloscope({ OSC_CAPACITY: String(CAPACITY) });
   const setupMs = [performance.now()];
   await prefill(server.base);
   setupMs.push(performance.now());

@@ -5,7 +5,13 @@
 // The full run rewrites bench/RESULTS.md; --quick (CI's smoke run) only prints.
 import { parseArgs } from "node:util";
 import { browserCase } from "./browser_fps.ts";
-import { median, type Proc, rssBytes, startServer } from "./procs.ts";
+import {
+  median,
+  type Proc,
+  rssBytes,
+  startOscilloscope,
+  startServer,
+} from "./procs.ts";
 import { ensureWrk, wrk, type WrkResult } from "./wrk.ts";
 import { encodePoints } from "../../lib/wire.ts";
 
@@ -49,26 +55,7 @@ const ratio = (
 ) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : "–");
 
 function ours(env: Record<string, string> = {}): Promise<Proc> {
-  return startServer(deno, [
-    "run",
-    "--allow-net",
-    "--allow-env",
-    "--allow-read",
-    `${root}main.ts`,
-  ], {
-    // limits raised far above what a case sends, so their checks run (and cost what they
-    // cost) without refusing the benchmark's one client address
-    env: {
-      OSC_MAX_BODY: "8MiB",
-      OSC_PUBLISH_RATE: "10000000",
-      OSC_PUBLISH_BURST: "10000000",
-      OSC_MAX_VIEWERS: "100000",
-      OSC_MAX_VIEWERS_PER_ADDRESS: "100000",
-      OSC_LOG_LEVEL: "warn",
-      ...env,
-    },
-    probe: "/healthz",
-  });
+  return startOscilloscope({ OSC_MAX_BODY: "8MiB", ...env });
 }
 
 function bare(): Promise<Proc> {

@@ -97,3 +97,31 @@ export function percentile(sorted: number[], p: number): number {
     Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
   ];
 }
+
+/**
+ * Starts the oscilloscope (main.ts) as its own process. Its rate and viewer limits are raised
+ * far above what one load generator sends from its one loopback address — on, so their checks
+ * run and cost what they cost, but never refusing the test's own clients.
+ */
+export function startOscilloscope(
+  env: Record<string, string> = {},
+): Promise<Proc> {
+  const main = new URL("../../main.ts", import.meta.url).pathname;
+  return startServer(Deno.execPath(), [
+    "run",
+    "--allow-net",
+    "--allow-env",
+    "--allow-read",
+    main,
+  ], {
+    env: {
+      OSC_PUBLISH_RATE: "10000000",
+      OSC_PUBLISH_BURST: "10000000",
+      OSC_MAX_VIEWERS: "100000",
+      OSC_MAX_VIEWERS_PER_ADDRESS: "100000",
+      OSC_LOG_LEVEL: "warn",
+      ...env,
+    },
+    probe: "/healthz",
+  });
+}
