@@ -27,6 +27,20 @@ async function listening(
   }
 }
 
+/** Kills the server if a test left it running, and releases its output streams. */
+async function stopChild(
+  child: Deno.ChildProcess,
+  rest: ReadableStreamDefaultReader<string>,
+) {
+  try {
+    child.kill("SIGKILL");
+  } catch {
+    // already gone
+  }
+  await rest.cancel();
+  await child.stderr.cancel();
+}
+
 Deno.test("process - a bad setting stops start-up with exit code 1 and names the variable", async () => {
   const child = start({ OSC_CAPACITY: "lots" });
   const { code, stderr } = await child.output();
@@ -65,13 +79,7 @@ Deno.test("process - SIGTERM closes viewers with 1001 and exits 0", async () => 
     const status = await child.status;
     assert.equal(status.code, 0);
   } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-    await rest.cancel();
-    await child.stderr.cancel();
+    await stopChild(child, rest);
   }
 });
 
@@ -136,12 +144,6 @@ Deno.test("process - SIGTERM with 100 requests in flight: each is answered in fu
       `${answered} of 100 in-flight requests finished during shutdown`,
     );
   } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-    await rest.cancel();
-    await child.stderr.cancel();
+    await stopChild(child, rest);
   }
 });
