@@ -5,6 +5,7 @@
 // process started here is stopped by PID in `finally`, on errors and Ctrl-C too.
 import { parseArgs } from "node:util";
 import {
+  fmt,
   median,
   type Proc,
   rssBytes,
@@ -240,13 +241,6 @@ async function startViewers(base: string) {
   };
 }
 
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString("en-US", {
-      maximumFractionDigits: digits,
-      minimumFractionDigits: digits,
-    })
-    : "–";
 const mib = (bytes: number) => fmt(bytes / MIB, 1);
 
 /** Samples RSS every SAMPLE_INTERVAL_MS until `endAt`, printing one table row per sample. */

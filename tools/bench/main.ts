@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { browserCase } from "./browser_fps.ts";
 import {
+  fmt,
   median,
   type Proc,
   rssBytes,
@@ -42,13 +43,6 @@ function table(head: string[], rows: (string | number)[][]): void {
   out();
 }
 
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString("en-US", {
-      maximumFractionDigits: digits,
-      minimumFractionDigits: digits,
-    })
-    : "–";
 const ratio = (
   a: number,
   b: number,

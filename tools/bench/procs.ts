@@ -125,3 +125,13 @@ export function startOscilloscope(
     probe: "/healthz",
   });
 }
+
+/** A number for a report table: thousands separated, `digits` decimals, "–" when not finite. */
+export function fmt(n: number, digits = 0): string {
+  return Number.isFinite(n)
+    ? n.toLocaleString("en-US", {
+      maximumFractionDigits: digits,
+      minimumFractionDigits: digits,
+    })
+    : "–";
+}
