@@ -8,16 +8,20 @@ import { secureHeaders } from "hono/secure-headers";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { HttpError } from "./lib/http_error.ts";
 import { createState, type State, type StateOptions } from "./lib/state.ts";
+import { StoreUnavailable } from "./lib/store.ts";
 import { enforceBudget } from "./lib/viewer.ts";
 import { dataRoutes } from "./routes/data.ts";
 import { metricsRoutes, observer } from "./routes/metrics.ts";
 import { pageRoutes } from "./routes/page.tsx";
+import { statusRoutes } from "./routes/status.ts";
 import { wsRoutes } from "./routes/ws.ts";
 
 export type App = Hono & {
   state: State;
-  /** Closes every viewer with 1001 "going away" and stops the app's timers. */
-  close(): void;
+  /** Loads what the store holds and starts following it; call before serving. */
+  open(): Promise<void>;
+  /** Closes every viewer with 1001 "going away", stops the app's timers and the store. */
+  close(): Promise<void>;
   /**
    * Starts a graceful stop: new requests get 503, viewers are closed with 1001, and the promise
    * resolves once every request already in progress has been answered (or after `limitMs`).
@@ -101,10 +105,22 @@ export function createApp(config: Config, options: StateOptions = {}): App {
     );
   }
   app
-    .get("/healthz", (c) => c.json({ status: "ok" }))
+    // load balancers take an instance whose store is down out of rotation
+    .get(
+      "/healthz",
+      (c) =>
+        state.store.health === "ok"
+          ? c.json({ status: "ok", store: state.store.kind })
+          : c.json({
+            status: "error",
+            message: `the ${state.store.kind} store is unavailable`,
+            store: state.store.kind,
+          }, 503),
+    )
     .route("/metrics", metricsRoutes(state))
     .route("/data", dataRoutes(state))
     .route("/ws", wsRoutes(state))
+    .route("/status", statusRoutes(state))
     .route("/", pageRoutes(state))
     // the bundle's name is fixed: browsers revalidate it every time and get 304 while unchanged
     .use("/static/*", etag(), async (c, next) => {
@@ -122,6 +138,14 @@ export function createApp(config: Config, options: StateOptions = {}): App {
       }, 404)
     )
     .onError((err, c) => {
+      if (err instanceof StoreUnavailable) {
+        if (c.req.method === "POST") state.count.rejected("store_unavailable");
+        c.header("Retry-After", "1");
+        return c.json({
+          status: "error",
+          message: `${err.message}; nothing was acknowledged, retry shortly`,
+        }, 503);
+      }
       // refused publishes are counted here rather than in a middleware: the hot path of an
       // accepted point then pays for nothing
       if (c.req.method === "POST" && c.req.path === "/data") {
@@ -203,7 +227,11 @@ export function createApp(config: Config, options: StateOptions = {}): App {
   };
   return Object.assign(app, {
     state,
-    close,
+    open: () => state.store.open(),
+    close: () => {
+      close();
+      return state.store.close();
+    },
     drain(limitMs: number): Promise<void> {
       state.draining = true;
       // viewers go now; the body deadlines keep being enforced until the last request is
@@ -255,6 +283,14 @@ if (import.meta.main) {
   }
   const app = createApp(config);
   const { log } = app.state;
+  try {
+    await app.open();
+  } catch (e) {
+    log.log("error", `the ${config.store} store could not be opened`, {
+      error: String(e),
+    });
+    Deno.exit(1);
+  }
   for (
     const [name, token] of [["OSC_PUBLISH_TOKEN", config.publishToken], [
       "OSC_VIEW_TOKEN",
@@ -313,6 +349,8 @@ if (import.meta.main) {
     }, SHUTDOWN_LIMIT_MS);
     await app.drain(SHUTDOWN_LIMIT_MS);
     await server.shutdown();
+    // every acknowledged point is in the store already; this lets go of its connections
+    await app.state.store.close();
     clearTimeout(limit);
     log.log("info", "stopped");
     Deno.exit(0);

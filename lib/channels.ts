@@ -3,6 +3,11 @@ import { RingBuffer, type Values } from "./ring_buffer.ts";
 export type AppendResult = { ok: true; seq: number } | {
   ok: false;
   reason: "too_many_channels";
+} | {
+  ok: false;
+  reason: "too_large";
+  /** most points the store takes in one batch */
+  maxPoints: number;
 };
 
 /**
@@ -38,5 +43,46 @@ export class Channels {
       this.#buffers.set(name, buffer);
     }
     return { ok: true, seq: buffer.pushBatch(x, y) };
+  }
+
+  /**
+   * Mirrors a batch a store has numbered (its last point has seq `lastSeq`) and returns the part
+   * that was new, or null when every point was held already. A batch that starts after a gap
+   * (points trimmed before this process read them) restarts the buffer at the batch.
+   */
+  apply(
+    name: string,
+    x: Values,
+    y: Values,
+    lastSeq: number,
+  ): { x: Values; y: Values } | null {
+    let buffer = this.#buffers.get(name);
+    if (!buffer) {
+      // the store enforces the channel limit across instances; this bound only keeps a
+      // misconfigured replica's memory in check
+      if (this.#buffers.size >= this.maxChannels) return null;
+      buffer = new RingBuffer(this.capacity);
+      this.#buffers.set(name, buffer);
+    }
+    const n = x.length;
+    const firstSeq = lastSeq - n + 1;
+    if (lastSeq <= buffer.lastSeq) return null;
+    if (firstSeq > buffer.lastSeq + 1) buffer.resetTo(firstSeq - 1);
+    const skip = buffer.lastSeq - firstSeq + 1;
+    const nx = skip > 0 ? x.slice(skip) : x;
+    const ny = skip > 0 ? y.slice(skip) : y;
+    buffer.pushBatch(nx, ny);
+    return { x: nx, y: ny };
+  }
+
+  /** Drops the points of `name` up to and including seq `seq` (a clear another instance made). */
+  clearThrough(name: string, seq: number): number {
+    const buffer = this.#buffers.get(name);
+    if (!buffer) return 0;
+    const kept = buffer.since(seq);
+    const removed = buffer.size - kept.x.length;
+    buffer.resetTo(Math.max(seq, buffer.lastSeq - kept.x.length));
+    if (kept.x.length > 0) buffer.pushBatch(kept.x, kept.y);
+    return removed;
   }
 }

@@ -42,7 +42,19 @@ export interface Config {
   /** who may embed the page in a frame: CSP frame-ancestors sources */
   frameAncestors: string[];
   logLevel: LogLevel;
+  /** where points are kept: this process only, Deno KV, or Redis Streams shared by replicas */
+  store: StoreKind;
+  /** the Deno KV database file; null opens the default store (the global one on Deno Deploy) */
+  kvPath: string | null;
+  /** how often the kv store looks for points other processes wrote to the same file */
+  kvPollMs: number;
+  redisUrl: string;
+  /** prefix of every Redis key, so several oscilloscopes can share one server */
+  redisPrefix: string;
 }
+
+export const STORE_KINDS = ["memory", "kv", "redis"] as const;
+export type StoreKind = typeof STORE_KINDS[number];
 
 export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
 export type LogLevel = typeof LOG_LEVELS[number];
@@ -132,6 +144,26 @@ export function loadConfig(env: Env): Config {
     );
   }
   const host = env.HOST?.trim() || "0.0.0.0";
+  const store = (env.OSC_STORE?.trim().toLowerCase() || "memory") as StoreKind;
+  if (!STORE_KINDS.includes(store)) {
+    throw new ConfigError(
+      `OSC_STORE must be one of ${
+        STORE_KINDS.join(", ")
+      }, got "${env.OSC_STORE}"`,
+    );
+  }
+  const redisUrl = env.OSC_REDIS_URL?.trim() || "redis://127.0.0.1:6379";
+  if (!/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new ConfigError(
+      `OSC_REDIS_URL must look like redis://host:port, got "${env.OSC_REDIS_URL}"`,
+    );
+  }
+  const redisPrefix = env.OSC_REDIS_PREFIX?.trim() || "osc";
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix)) {
+    throw new ConfigError(
+      "OSC_REDIS_PREFIX must be 1-64 letters, digits or _.:-",
+    );
+  }
   return {
     port: integer(env, "PORT", DEFAULT_PORT, 0, 65535),
     host,
@@ -179,6 +211,13 @@ export function loadConfig(env: Env): Config {
       ? list(env, "OSC_FRAME_ANCESTORS")
       : ["'self'"],
     logLevel,
+    store,
+    // on Deno Deploy the default store is the global, replicated one; elsewhere a local file
+    kvPath: env.OSC_KV_PATH?.trim() ||
+      (env.DENO_DEPLOYMENT_ID ? null : "data/oscilloscope.kv"),
+    kvPollMs: integer(env, "OSC_KV_POLL_MS", 250, 10, 60_000),
+    redisUrl,
+    redisPrefix,
   };
 }
 

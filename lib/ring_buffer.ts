@@ -163,4 +163,13 @@ export class RingBuffer {
     this.#head = 0;
     this.#size = 0;
   }
+
+  /**
+   * Drops every held point and makes `lastSeq` the seq of the newest point, as a store that
+   * numbers points itself says; the next batch pushed follows on from it.
+   */
+  resetTo(lastSeq: number): void {
+    this.clear();
+    this.#lastSeq = lastSeq;
+  }
 }

@@ -1,4 +1,7 @@
 import { type AppendResult, Channels } from "./channels.ts";
+import { MemoryStore, type Store } from "./store.ts";
+import { KvStore } from "./store_kv.ts";
+import { RedisStore } from "./store_redis.ts";
 import type { Config } from "./config.ts";
 import { Hub, type Schedule } from "./hub.ts";
 import { makeGrid } from "./grid.ts";
@@ -20,7 +23,8 @@ export interface Counts {
       | "channel_limit"
       | "rate_limited"
       | "unauthorized"
-      | "timeout",
+      | "timeout"
+      | "store_unavailable",
   ): void;
   viewer(
     event:
@@ -35,6 +39,9 @@ export interface Counts {
 /** Everything one running oscilloscope holds; created per app so tests can run many at once. */
 export interface State {
   config: Config;
+  /** where accepted points are kept (memory, Deno KV or Redis Streams) */
+  store: Store;
+  /** this instance's copy of every channel, which the store keeps current */
   channels: Channels;
   hub: Hub;
   viewers: Set<Viewer>;
@@ -105,14 +112,23 @@ export function createState(config: Config, options: StateOptions = {}): State {
       Deno.memoryUsage().rss,
     ]],
   );
+  const hub = new Hub({
+    tickMs: config.tickMs,
+    maxDeltaPoints: config.snapshotPoints,
+    schedule: options.schedule,
+  });
+  const log = createLogger(config.logLevel, options.writeLog);
+  const store = createStore(config, { channels, hub }, log);
+  metrics.gauge(
+    "osc_store_up",
+    "1 while the store answers, 0 while publishes are refused with 503.",
+    () => [[{ store: store.kind }, store.health === "ok" ? 1 : 0]],
+  );
   return {
     config,
+    store,
     channels,
-    hub: new Hub({
-      tickMs: config.tickMs,
-      maxDeltaPoints: config.snapshotPoints,
-      schedule: options.schedule,
-    }),
+    hub,
     viewers,
     viewersByAddress: new Map(),
     metrics,
@@ -121,38 +137,59 @@ export function createState(config: Config, options: StateOptions = {}): State {
       rejected: (reason) => rejected({ reason }),
       viewer: (event) => viewerEvents({ event }),
     },
-    log: createLogger(config.logLevel, options.writeLog),
+    log,
     deadlines: new Deadlines(),
     draining: false,
   };
 }
 
-/** Stores a validated batch and queues it for viewers; stores nothing when refused. */
+function createStore(
+  config: Config,
+  mirror: { channels: Channels; hub: Hub },
+  log: Logger,
+): Store {
+  const limits = {
+    capacity: config.capacity,
+    maxChannels: config.maxChannels,
+    log,
+  };
+  switch (config.store) {
+    case "memory":
+      return new MemoryStore(mirror);
+    case "kv":
+      return new KvStore(mirror, {
+        path: config.kvPath,
+        pollMs: config.kvPollMs,
+        ...limits,
+      });
+    case "redis":
+      return new RedisStore(mirror, {
+        url: config.redisUrl,
+        prefix: config.redisPrefix,
+        ...limits,
+      });
+  }
+}
+
+/**
+ * Stores a validated batch; viewers get it through the mirror. Stores nothing when refused;
+ * throws StoreUnavailable when the store cannot take it.
+ */
 export function publish(
   state: State,
   channel: string,
   x: Values,
   y: Values,
-): AppendResult {
-  const result = state.channels.append(channel, x, y);
-  if (result.ok) state.hub.publish(channel, x, y, result.seq);
-  return result;
+): AppendResult | Promise<AppendResult> {
+  return state.store.append(channel, x, y);
 }
 
-/** Clears one channel, or all when `channel` is null; returns the points removed per channel. */
+/** Clears one channel, or all when `channel` is null; resolves with points removed per channel. */
 export function clearChannels(
   state: State,
   channel: string | null,
-): Record<string, number> {
-  const cleared: Record<string, number> = {};
-  for (const name of channel === null ? state.channels.names() : [channel]) {
-    const buffer = state.channels.get(name);
-    if (!buffer) continue;
-    cleared[name] = buffer.size;
-    buffer.clear();
-    state.hub.clear(name, buffer.lastSeq);
-  }
-  return cleared;
+): Promise<Record<string, number>> {
+  return state.store.clear(channel);
 }
 
 /**

@@ -18,3 +18,21 @@ export interface ScopeProps {
   windowPoints: number;
   channels: ChannelSummary[];
 }
+
+/** GET /status: what the page's status line shows about the server. */
+export interface StatusBody {
+  /** WebSocket viewers connected now */
+  viewers: number;
+  /** points each channel's buffer holds when full */
+  capacity: number;
+  channels: {
+    name: string;
+    count: number;
+    capacity: number;
+    lastSeq: number;
+  }[];
+  /** points stored per second, over the time since the previous sample (null on the first) */
+  pointsPerSecond: number | null;
+  /** where points are kept, and whether it takes them now (publishes get 503 while "down") */
+  store: { kind: "memory" | "kv" | "redis"; health: "ok" | "down" };
+}

@@ -87,7 +87,14 @@ export function dataRoutes(state: State): Hono {
         );
       }
       const { channel, x, y } = parsed.batch;
-      const stored = publish(state, channel, x, y);
+      const stored = await publish(state, channel, x, y);
+      if (!stored.ok && stored.reason === "too_large") {
+        throw new HttpError(
+          413,
+          `the ${config.store} store takes at most ${stored.maxPoints} points in one request, got ${x.length}; split the batch`,
+          "points",
+        );
+      }
       if (!stored.ok) {
         throw new HttpError(
           409,
@@ -179,9 +186,12 @@ export function dataRoutes(state: State): Hono {
     });
   });
 
-  app.delete("/", (c) => {
+  app.delete("/", async (c) => {
     const name = knownChannel(state, c.req.query("channel"));
-    return c.json({ status: "success", cleared: clearChannels(state, name) });
+    return c.json({
+      status: "success",
+      cleared: await clearChannels(state, name),
+    });
   });
 
   app.all("/", (c) => {

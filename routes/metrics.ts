@@ -16,7 +16,7 @@ const METHODS = new Set([
 function routeOf(path: string): string {
   if (
     path === "/" || path === "/data" || path === "/ws" || path === "/healthz" ||
-    path === "/metrics"
+    path === "/metrics" || path === "/status"
   ) return path;
   if (path.startsWith("/static/")) return "/static/*";
   return "other";

@@ -881,7 +881,7 @@ Deno.test({
       await check("afterwards", async () => {
         const health = await send(`${base}/healthz`);
         assert.equal(health.status, 200);
-        assert.deepEqual(health.json, { status: "ok" });
+        assert.deepEqual(health.json, { status: "ok", store: "memory" });
         const after = await send(`${base}/data?channel=ref`);
         assert.equal(after.status, 200);
         assert.equal(

@@ -310,7 +310,7 @@ Deno.test("logs - one JSON object per line, and tokens never appear in them", as
     });
     await send(`${base}/?token=sekrit-view`, { redirect: "manual" });
   } finally {
-    app.close();
+    await app.close();
     await server.shutdown();
   }
   assert.ok(lines.length >= 4, `${lines.length} lines`);

@@ -8,6 +8,7 @@ export async function withServer(
 ): Promise<void> {
   // refusals are logged at info; tests only want to see errors and warnings
   const app = createApp(loadConfig({ OSC_LOG_LEVEL: "warn", ...env }));
+  await app.open();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     app.fetch,
@@ -15,7 +16,7 @@ export async function withServer(
   try {
     await fn(`http://127.0.0.1:${server.addr.port}`, app);
   } finally {
-    app.close();
+    await app.close();
     await server.shutdown();
   }
 }

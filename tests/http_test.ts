@@ -300,7 +300,7 @@ Deno.test("GET /healthz, the page and unknown routes", async () => {
   await withServer({}, async (base) => {
     const health = await send(`${base}/healthz`);
     assert.equal(health.status, 200);
-    assert.deepEqual(health.json, { status: "ok" });
+    assert.deepEqual(health.json, { status: "ok", store: "memory" });
     await post(base, { x: 1, y: 42.5, channel: "probe" });
     const page = await send(`${base}/`);
     assert.equal(page.status, 200);

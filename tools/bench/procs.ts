@@ -12,7 +12,10 @@ export interface Proc {
   pid: number;
   port: number;
   base: string;
+  /** SIGTERM, then SIGKILL if it has not exited within 5 s */
   stop(): Promise<void>;
+  /** SIGKILL at once: a crash, with no chance to flush or say goodbye */
+  kill(): Promise<void>;
 }
 
 /** Starts `cmd args` with PORT in its environment and waits until `probe` answers. */
@@ -74,6 +77,91 @@ export async function startServer(
       await child.status;
       clearTimeout(timer);
     },
+    async kill() {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+      await child.status;
+    },
+  };
+}
+
+const REDIS = "/usr/bin/redis-server";
+
+/**
+ * Starts Debian's redis-server on a free loopback port with an append-only file in `dir` (a
+ * new temporary directory unless given, so a restart on the same `dir` keeps the data).
+ */
+export async function startRedis(
+  opts: { dir?: string; port?: number } = {},
+): Promise<Proc & { url: string; dir: string }> {
+  try {
+    await Deno.stat(REDIS);
+  } catch {
+    throw new Error(
+      "redis-server is not installed: apt-get install -y redis-server (deno task test does it as root)",
+    );
+  }
+  const dir = opts.dir ?? await Deno.makeTempDir({ prefix: "osc-redis-" });
+  const port = opts.port ?? freePort();
+  const child = new Deno.Command(REDIS, {
+    args: [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--save",
+      "",
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "everysec",
+      "--daemonize",
+      "no",
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(new TextEncoder().encode("PING\r\n"));
+      const buf = new Uint8Array(64);
+      const n = await conn.read(buf);
+      conn.close();
+      if (new TextDecoder().decode(buf.subarray(0, n ?? 0)).includes("PONG")) {
+        break;
+      }
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`redis-server did not start on port ${port}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const signal = async (sig: Deno.Signal) => {
+    try {
+      child.kill(sig);
+    } catch {
+      // already gone
+    }
+    await child.status;
+  };
+  return {
+    pid: child.pid,
+    port,
+    base: `redis://127.0.0.1:${port}`,
+    url: `redis://127.0.0.1:${port}`,
+    dir,
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
   };
 }
 
@@ -112,6 +200,8 @@ export function startOscilloscope(
     "--allow-net",
     "--allow-env",
     "--allow-read",
+    "--allow-write",
+    "--unstable-kv",
     main,
   ], {
     env: {

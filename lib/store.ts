@@ -1,0 +1,140 @@
+import type { AppendResult, Channels } from "./channels.ts";
+import type { StoreKind } from "./config.ts";
+import type { Hub } from "./hub.ts";
+import type { Values } from "./ring_buffer.ts";
+
+/** Whether the store answers: while it is "down", publishes get 503 and the page says so. */
+export type StoreHealth = "ok" | "down";
+
+/**
+ * Where accepted points live. The HTTP layer writes through it; every instance reads from its
+ * own mirror (`Channels`, ring buffers in memory) which the store keeps current — with points
+ * any instance appended, in seq order — and from which viewers get their snapshots and deltas.
+ *
+ * Acknowledgement: `append` resolves only once the batch is in the store (for kv and redis,
+ * durable as that engine defines it), numbered with seqs every instance agrees on. A batch is
+ * stored whole or not at all.
+ */
+export interface Store {
+  readonly kind: StoreKind;
+  readonly health: StoreHealth;
+  /** Loads what the store already holds into the mirror and starts following changes. */
+  open(): Promise<void>;
+  /** Stores a batch and resolves with the seq of its last point; throws StoreUnavailable. */
+  append(
+    channel: string,
+    x: Values,
+    y: Values,
+  ): AppendResult | Promise<AppendResult>;
+  /** Clears one channel, or all when `channel` is null; resolves with points removed per channel. */
+  clear(channel: string | null): Promise<Record<string, number>>;
+  /** Stops following changes and lets go of connections; what was stored stays stored. */
+  close(): Promise<void>;
+}
+
+/** The store cannot take or confirm a write now; nothing was acknowledged. */
+export class StoreUnavailable extends Error {
+  override name = "StoreUnavailable";
+}
+
+/** What a store feeds: the instance's buffers and the hub that fans changes out to viewers. */
+export interface Mirror {
+  channels: Channels;
+  hub: Hub;
+}
+
+/** Mirrors a batch numbered by the store; the part this instance did not hold yet goes out. */
+export function mirrorBatch(
+  mirror: Mirror,
+  channel: string,
+  x: Values,
+  y: Values,
+  lastSeq: number,
+): void {
+  const fresh = mirror.channels.apply(channel, x, y, lastSeq);
+  if (fresh && fresh.x.length > 0) {
+    mirror.hub.publish(channel, fresh.x, fresh.y, lastSeq);
+  }
+}
+
+/** Mirrors a clear of `channel` up to seq `seq`; returns the points it dropped. */
+export function mirrorClear(
+  mirror: Mirror,
+  channel: string,
+  seq: number,
+): number {
+  const removed = mirror.channels.clearThrough(channel, seq);
+  mirror.hub.clear(channel, seq);
+  return removed;
+}
+
+/** The default: the mirror is the store. Fastest, and gone when the process ends. */
+export class MemoryStore implements Store {
+  readonly kind = "memory";
+  readonly health = "ok";
+
+  constructor(readonly mirror: Mirror) {}
+
+  open(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  append(channel: string, x: Values, y: Values): AppendResult {
+    const result = this.mirror.channels.append(channel, x, y);
+    if (result.ok) this.mirror.hub.publish(channel, x, y, result.seq);
+    return result;
+  }
+
+  clear(channel: string | null): Promise<Record<string, number>> {
+    const { channels } = this.mirror;
+    const cleared: Record<string, number> = {};
+    for (const name of channel === null ? channels.names() : [channel]) {
+      const buffer = channels.get(name);
+      if (buffer) {
+        cleared[name] = mirrorClear(this.mirror, name, buffer.lastSeq);
+      }
+    }
+    return Promise.resolve(cleared);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Publishes waiting for this instance's mirror to reach their seq, so that a 200 also means
+ * "visible here": a GET right after the POST, or a viewer of this instance, sees the points.
+ */
+export class MirrorWaiters {
+  readonly #waiting = new Map<string, { seq: number; done: () => void }[]>();
+
+  /** Resolves once `reached(channel, ≥ seq)` is called, or after `timeoutMs` regardless. */
+  wait(channel: string, seq: number, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      let list = this.#waiting.get(channel);
+      if (!list) this.#waiting.set(channel, list = []);
+      const timer = setTimeout(done, timeoutMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      list.push({ seq, done });
+    });
+  }
+
+  reached(channel: string, seq: number): void {
+    const list = this.#waiting.get(channel);
+    if (!list) return;
+    const still = list.filter((w) => w.seq > seq);
+    for (const w of list) if (w.seq <= seq) w.done();
+    if (still.length > 0) this.#waiting.set(channel, still);
+    else this.#waiting.delete(channel);
+  }
+
+  /** Lets every waiter go (the store is closing). */
+  releaseAll(): void {
+    for (const list of this.#waiting.values()) for (const w of list) w.done();
+    this.#waiting.clear();
+  }
+}

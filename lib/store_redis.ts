@@ -1,0 +1,359 @@
+import { Buffer } from "node:buffer";
+import { Redis } from "ioredis";
+import type { AppendResult } from "./channels.ts";
+import type { Logger } from "./log.ts";
+import type { Values } from "./ring_buffer.ts";
+import {
+  type Mirror,
+  mirrorBatch,
+  mirrorClear,
+  MirrorWaiters,
+  type Store,
+  type StoreHealth,
+  StoreUnavailable,
+} from "./store.ts";
+
+export interface RedisOptions {
+  url: string;
+  /** prefix of every key, so several oscilloscopes can share one server */
+  prefix: string;
+  capacity: number;
+  maxChannels: number;
+  log: Logger;
+}
+
+// One atomic step: admit the channel (within the limit), number the batch from the channel's
+// counter, and add it to the channel's stream with the seq of its last point as the entry ID.
+// Trimming by MINID keeps about `capacity` points, however big the batches are.
+// KEYS: channels zset, channel counter, seq counter, stream, events; ARGV: name, n, capacity,
+// max channels, points (float64 x,y pairs)
+const APPEND = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return -1 end
+  redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'type', 'channel', 'channel', ARGV[1])
+end
+local last = redis.call('INCRBY', KEYS[3], tonumber(ARGV[2]))
+local keep = last - tonumber(ARGV[3]) + 1
+if keep < 0 then keep = 0 end
+redis.call('XADD', KEYS[4], 'MINID', '~', string.format('%d', keep),
+  string.format('%d', last) .. '-0', 'p', ARGV[5])
+return last
+`;
+
+// KEYS: seq counter, stream, cleared marker, events; ARGV: name, capacity
+// Returns { seq cleared through, points that were held }.
+const CLEAR = `
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local prev = tonumber(redis.call('GET', KEYS[3]) or '0')
+if last <= prev then return {prev, 0} end
+redis.call('XTRIM', KEYS[2], 'MAXLEN', 0)
+redis.call('SET', KEYS[3], string.format('%d', last))
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'type', 'clear',
+  'channel', ARGV[1], 'seq', string.format('%d', last))
+local oldest = last - tonumber(ARGV[2])
+if prev > oldest then oldest = prev end
+return {last, last - oldest}
+`;
+
+interface Scripts {
+  oscAppend(...args: (string | number | Buffer)[]): Promise<number>;
+  oscClear(...args: (string | number)[]): Promise<[number, number]>;
+}
+
+// how long a publish waits for this instance's follower before answering anyway
+const MIRROR_WAIT_MS = 1000;
+
+type StreamReply = [Buffer, [Buffer, Buffer[]][]][];
+
+/**
+ * Redis Streams: one stream per channel, each entry a batch whose ID is the seq of its last
+ * point, so every instance reads the same numbering. Each instance follows all streams with a
+ * blocking XREAD on a connection of its own and mirrors what it reads, whoever wrote it.
+ * While Redis is unreachable, publishes fail at once with StoreUnavailable (a 503) instead of
+ * queueing; the follower retries and catches up from where it stopped when Redis returns.
+ */
+export class RedisStore implements Store {
+  readonly kind = "redis";
+  readonly #client: Redis & Scripts;
+  readonly #reader: Redis;
+  readonly #keys: {
+    channels: string;
+    order: string;
+    events: string;
+    seq: (name: string) => string;
+    stream: (name: string) => string;
+    cleared: (name: string) => string;
+  };
+  // the last entry mirrored from each channel's stream
+  readonly #ids = new Map<string, string>();
+  readonly #cleared = new Map<string, number>();
+  #eventsId = "0-0";
+  #loaded = false;
+  #closed = false;
+  #following: Promise<void> = Promise.resolve();
+  #down = false;
+  readonly #waiters = new MirrorWaiters();
+
+  constructor(readonly mirror: Mirror, readonly options: RedisOptions) {
+    const p = options.prefix;
+    this.#keys = {
+      channels: `${p}:channels`,
+      order: `${p}:channel-order`,
+      events: `${p}:events`,
+      seq: (name) => `${p}:seq:${name}`,
+      stream: (name) => `${p}:data:${name}`,
+      cleared: (name) => `${p}:cleared:${name}`,
+    };
+    const settings = {
+      lazyConnect: true,
+      // fail at once while disconnected: a publisher gets a 503 now, not a hung request
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (times: number) => Math.min(100 * times, 1000),
+    };
+    this.#client = new Redis(options.url, {
+      ...settings,
+      // publishes from many requests share round trips
+      enableAutoPipelining: true,
+    }) as Redis & Scripts;
+    this.#client.defineCommand("oscAppend", { numberOfKeys: 5, lua: APPEND });
+    this.#client.defineCommand("oscClear", { numberOfKeys: 4, lua: CLEAR });
+    this.#reader = new Redis(options.url, settings);
+    for (
+      const [role, client] of [["client", this.#client], [
+        "reader",
+        this.#reader,
+      ]] as const
+    ) {
+      client.on("error", (e: Error) => this.#failed(role, e));
+      client.on("ready", () => this.#recovered());
+    }
+  }
+
+  get health(): StoreHealth {
+    return this.#client.status === "ready" && !this.#down ? "ok" : "down";
+  }
+
+  async open(): Promise<void> {
+    // a Redis that is down at start-up is waited for, not fatal: the page and /healthz say so
+    await Promise.allSettled([this.#client.connect(), this.#reader.connect()]);
+    try {
+      await this.#load();
+    } catch (e) {
+      this.#failed("reader", e as Error);
+    }
+    this.#following = this.#follow();
+  }
+
+  async append(channel: string, x: Values, y: Values): Promise<AppendResult> {
+    const k = this.#keys;
+    const points = new Float64Array(2 * x.length);
+    for (let i = 0; i < x.length; i++) {
+      points[2 * i] = x[i];
+      points[2 * i + 1] = y[i];
+    }
+    let last: number;
+    try {
+      last = await this.#client.oscAppend(
+        k.channels,
+        k.order,
+        k.seq(channel),
+        k.stream(channel),
+        k.events,
+        channel,
+        x.length,
+        this.options.capacity,
+        this.options.maxChannels,
+        Buffer.from(points.buffer),
+      );
+    } catch (e) {
+      throw this.#unavailable(e);
+    }
+    if (last === -1) return { ok: false, reason: "too_many_channels" };
+    // answer once this instance's follower has it too, so what a publisher reads back (or a
+    // viewer here sees) includes it; the follower is one XREAD behind at most
+    if ((this.mirror.channels.get(channel)?.lastSeq ?? 0) < last) {
+      await this.#waiters.wait(channel, last, MIRROR_WAIT_MS);
+    }
+    return { ok: true, seq: last };
+  }
+
+  async clear(channel: string | null): Promise<Record<string, number>> {
+    const k = this.#keys;
+    const cleared: Record<string, number> = {};
+    try {
+      const names = channel === null
+        ? await this.#client.zrange(k.channels, 0, -1)
+        : [channel];
+      for (const name of names) {
+        const [seq, held] = await this.#client.oscClear(
+          k.seq(name),
+          k.stream(name),
+          k.cleared(name),
+          k.events,
+          name,
+          this.options.capacity,
+        );
+        cleared[name] = held;
+        this.#clearMirror(name, seq);
+      }
+    } catch (e) {
+      throw this.#unavailable(e);
+    }
+    return cleared;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    // the blocked XREAD ends with the connection
+    this.#reader.disconnect();
+    await this.#following;
+    this.#waiters.releaseAll();
+    await this.#client.quit().catch(() => this.#client.disconnect());
+  }
+
+  #unavailable(e: unknown): StoreUnavailable {
+    this.#failed("client", e as Error);
+    return new StoreUnavailable(
+      `redis is unavailable (${(e as Error)?.message ?? e})`,
+    );
+  }
+
+  #failed(role: string, e: Error): void {
+    if (this.#closed) return;
+    if (!this.#down) {
+      this.options.log.log("error", "redis unavailable", {
+        role,
+        error: e.message,
+      });
+    }
+    this.#down = true;
+  }
+
+  #recovered(): void {
+    if (this.#client.status !== "ready" || this.#reader.status !== "ready") {
+      return;
+    }
+    if (this.#down) this.options.log.log("info", "redis reachable again");
+    this.#down = false;
+  }
+
+  /** Reads what the store holds beyond what the mirror has, channel by channel, in order. */
+  async #load(): Promise<void> {
+    const k = this.#keys;
+    const r = this.#reader;
+    const last = await r.xrevrange(k.events, "+", "-", "COUNT", 1);
+    const eventsId = last[0]?.[0] ?? "0-0";
+    for (const name of await r.zrange(k.channels, 0, -1)) {
+      const cleared = Number(await r.get(k.cleared(name)) ?? 0);
+      this.#clearMirror(name, cleared);
+      for (;;) {
+        const from = this.#ids.get(name);
+        const entries = await r.xrangeBuffer(
+          k.stream(name),
+          from ? `(${from}` : "-",
+          "+",
+          "COUNT",
+          1000,
+        ) as [Buffer, Buffer[]][];
+        for (const entry of entries) this.#mirrorEntry(name, entry);
+        if (entries.length < 1000) break;
+      }
+      if (!this.#ids.has(name)) this.#ids.set(name, "0-0");
+    }
+    this.#eventsId = eventsId;
+    this.#loaded = true;
+  }
+
+  /** Follows every stream with blocking reads until closed; reloads after a failure. */
+  async #follow(): Promise<void> {
+    const k = this.#keys;
+    while (!this.#closed) {
+      try {
+        if (!this.#loaded) await this.#load();
+        const names = [...this.#ids.keys()];
+        const reply = await this.#reader.xreadBuffer(
+          "COUNT",
+          1000,
+          "BLOCK",
+          1000,
+          "STREAMS",
+          k.events,
+          ...names.map(k.stream),
+          this.#eventsId,
+          ...names.map((n) => this.#ids.get(n)!),
+        ) as StreamReply | null;
+        if (reply === null) continue;
+        const byKey = new Map(
+          reply.map(([key, entries]) => [String(key), entries]),
+        );
+        // events first: a new channel joins the next read; a clear applies by seq, so
+        // applying it before or after the same read's points gives the same result
+        for (const [id, fields] of byKey.get(k.events) ?? []) {
+          this.#eventsId = String(id);
+          const event = fieldMap(fields);
+          const name = event.get("channel");
+          if (name === undefined) continue;
+          if (event.get("type") === "channel" && !this.#ids.has(name)) {
+            this.#ids.set(name, "0-0");
+          } else if (event.get("type") === "clear") {
+            this.#clearMirror(name, Number(event.get("seq")));
+          }
+        }
+        for (const name of names) {
+          for (const entry of byKey.get(k.stream(name)) ?? []) {
+            this.#mirrorEntry(name, entry);
+          }
+        }
+      } catch (e) {
+        if (this.#closed) break;
+        this.#failed("reader", e as Error);
+        this.#loaded = false;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  #clearMirror(name: string, seq: number): void {
+    if (seq <= (this.#cleared.get(name) ?? 0)) return;
+    this.#cleared.set(name, seq);
+    mirrorClear(this.mirror, name, seq);
+  }
+
+  /** Mirrors one stream entry, without the points a clear has removed since it was written. */
+  #mirrorEntry(name: string, [id, fields]: [Buffer, Buffer[]]): void {
+    const key = String(id);
+    this.#ids.set(name, key);
+    const lastSeq = Number(key.slice(0, key.indexOf("-")));
+    const bytes = fieldMap(fields, true).get("p");
+    if (bytes === undefined) return;
+    const pairs = new Float64Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    );
+    const n = pairs.length / 2;
+    const skip = Math.max(0, (this.#cleared.get(name) ?? 0) - (lastSeq - n));
+    if (skip >= n) return this.#waiters.reached(name, lastSeq);
+    const x = new Float64Array(n - skip);
+    const y = new Float64Array(n - skip);
+    for (let i = skip; i < n; i++) {
+      x[i - skip] = pairs[2 * i];
+      y[i - skip] = pairs[2 * i + 1];
+    }
+    mirrorBatch(this.mirror, name, x, y, lastSeq);
+    this.#waiters.reached(name, lastSeq);
+  }
+}
+
+function fieldMap(fields: Buffer[]): Map<string, string>;
+function fieldMap(fields: Buffer[], raw: true): Map<string, Buffer>;
+function fieldMap(
+  fields: Buffer[],
+  raw = false,
+): Map<string, string | Buffer> {
+  const map = new Map<string, string | Buffer>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    map.set(String(fields[i]), raw ? fields[i + 1] : String(fields[i + 1]));
+  }
+  return map;
+}
