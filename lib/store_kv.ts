@@ -130,7 +130,7 @@ export class KvStore implements Store {
       for (let attempt = 0; meta === null; attempt++) {
         const entry = await kv.get<Meta>(metaKey(name));
         if (entry.value === null) break;
-        const { lastSeq, clearedSeq } = entry.value;
+        const { lastSeq } = entry.value;
         const res = await kv.atomic().check(entry)
           .set(metaKey(name), { lastSeq, clearedSeq: lastSeq })
           .sum(VERSION, 1n).commit();
