@@ -1,14 +1,22 @@
 // Debian's nginx in front of the server with deploy/nginx.conf, as a host would run it:
 // publish and watch through it, and let it cut off the slow clients Deno.serve cannot.
 import assert from "node:assert/strict";
-import { freePort } from "../tools/bench/procs.ts";
+import {
+  freePort,
+  startOscilloscope,
+  startRedis,
+} from "../tools/bench/procs.ts";
+import { storedRows } from "./stores.ts";
 import { post, send, withServer } from "./helpers.ts";
 import { viewer } from "./viewers.ts";
 
 const NGINX = "/usr/sbin/nginx";
 
-/** Starts nginx with deploy/nginx.conf pointed at `upstreamPort`; stopped by PID. */
-async function startNginx(upstreamPort: number, headerTimeoutS = 10) {
+/** Starts nginx with deploy/nginx.conf pointed at the upstream port(s); stopped by PID. */
+async function startNginx(
+  upstreamPort: number | number[],
+  headerTimeoutS = 10,
+) {
   try {
     await Deno.stat(NGINX);
   } catch {
@@ -23,7 +31,10 @@ async function startNginx(upstreamPort: number, headerTimeoutS = 10) {
       .replace("worker_processes auto;", "worker_processes 1;")
       .replace("pid /run/web-oscilloscope-nginx.pid;", `pid ${dir}/nginx.pid;`)
       .replace("listen 80;", `listen 127.0.0.1:${port};`)
-      .replace("server 127.0.0.1:8080;", `server 127.0.0.1:${upstreamPort};`)
+      .replace(
+        "server 127.0.0.1:8080;",
+        [upstreamPort].flat().map((p) => `server 127.0.0.1:${p};`).join("\n"),
+      )
       .replace(
         "client_header_timeout 10s;",
         `client_header_timeout ${headerTimeoutS}s;`,
@@ -175,4 +186,47 @@ Deno.test("nginx - headers that trickle in are cut off, which Deno.serve alone d
       await nginx.stop();
     }
   });
+});
+
+Deno.test("nginx - two instances on one redis behind nginx: every point reaches every viewer", async () => {
+  const redis = await startRedis();
+  const env = {
+    OSC_STORE: "redis",
+    OSC_REDIS_URL: redis.url,
+    OSC_TRUST_PROXY: "true",
+  };
+  const instances = await Promise.all([
+    startOscilloscope(env),
+    startOscilloscope(env),
+  ]);
+  const nginx = await startNginx(instances.map((i) => i.port));
+  try {
+    // nginx spreads viewers and publishers over both instances (round robin)
+    const viewers = [0, 1, 2, 3].map(() =>
+      viewer(nginx.base, { origin: nginx.base })
+    );
+    await Promise.all(viewers.map((v) => v.opened));
+    for (let i = 1; i <= 20; i++) {
+      const res = await post(nginx.base, { x: i, y: i * i });
+      assert.equal(res.status, 200, res.text);
+    }
+    for (const v of viewers) {
+      await v.until((ms) => ms.some((m) => m.type !== "clear" && m.seq === 20));
+      const xs = v.messages.flatMap((m) => m.type === "clear" ? [] : m.x);
+      assert.deepEqual(xs, Array.from({ length: 20 }, (_, i) => i + 1));
+    }
+    // and both instances hold all 20, numbered alike
+    for (const i of instances) {
+      assert.deepEqual(
+        (await storedRows(i.base)).map((r) => [r.seq, r.x]),
+        Array.from({ length: 20 }, (_, k) => [k + 1, k + 1]),
+      );
+    }
+    await Promise.all(viewers.map((v) => v.close()));
+  } finally {
+    await nginx.stop();
+    await Promise.all(instances.map((i) => i.stop()));
+    await redis.stop();
+    await Deno.remove(redis.dir, { recursive: true });
+  }
 });

@@ -1,5 +1,5 @@
 // Run by `deno task test` before the tests: they need Debian's Chromium (browser tests), nginx
-// (the proxy test) and wrk (the benchmark's smoke run). When one is missing and we are root
+// (the proxy test), redis-server (the redis store) and wrk (the benchmark's smoke run). When one is missing and we are root
 // with apt-get, install it — what a fresh CI machine needs; otherwise stop with the exact
 // command. The tests that need them are never skipped silently.
 import { CHROMIUM_PATH } from "./browser.ts";
@@ -7,6 +7,7 @@ import { CHROMIUM_PATH } from "./browser.ts";
 const NEEDED: [path: string, pkg: string, why: string][] = [
   [CHROMIUM_PATH, "chromium", "the browser tests"],
   ["/usr/sbin/nginx", "nginx", "the reverse-proxy test"],
+  ["/usr/bin/redis-server", "redis-server", "the redis store's tests"],
   ["/usr/bin/wrk", "wrk", "the benchmark's smoke run"],
 ];
 
