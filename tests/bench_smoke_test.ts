@@ -18,7 +18,15 @@ Deno.test({
     const out = new TextDecoder().decode(stdout);
     assert.equal(code, 0, new TextDecoder().decode(stderr) + out);
     for (
-      const heading of ["## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## 6."]
+      const heading of [
+        "## 1.",
+        "## 2.",
+        "## 3.",
+        "## 4.",
+        "## 5.",
+        "## 6.",
+        "## 7.",
+      ]
     ) {
       assert.ok(out.includes(heading), `section ${heading} ran`);
     }
@@ -32,5 +40,14 @@ Deno.test({
       /\| 1 \| f64 \| 1,000 \| [\d.]+ \|/,
       "fan-out latency was measured",
     );
+    for (
+      const store of ["memory", "kv \\(local file\\)", "redis \\(loopback\\)"]
+    ) {
+      assert.match(
+        out,
+        new RegExp(`\\| ${store} \\| [\\d,]+ \\| [\\d.]+× \\|`),
+        `the ${store} store was measured`,
+      );
+    }
   },
 });

@@ -13,6 +13,7 @@ import {
   startOscilloscope,
   startServer,
 } from "./procs.ts";
+import { storesCase } from "./stores.ts";
 import { ensureWrk, wrk, type WrkResult } from "./wrk.ts";
 import { encodePoints } from "../../lib/wire.ts";
 
@@ -577,6 +578,21 @@ const cases: [number, () => Promise<void>][] = [
   [4, memory],
   [5, () => browserCase({ quick, root, out, table, fmt, ours })],
   [6, () => Promise.resolve(wireFormat())],
+  [7, () =>
+    storesCase({
+      quick,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      out,
+      table,
+      fmt,
+      median,
+      ratio,
+      ours,
+      wrk: (url, body, opts) => wrk(url, body, opts),
+      publish,
+      startViewers: (base, count) => startViewers(base, count),
+    })],
 ];
 for (const [n, run] of cases) {
   if (only && !only.has(n)) continue;
