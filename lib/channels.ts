@@ -75,6 +75,11 @@ export class Channels {
     return { x: nx, y: ny };
   }
 
+  /** Forgets every channel: the store that numbered them lost its data and numbers anew. */
+  reset(): void {
+    this.#buffers.clear();
+  }
+
   /** Drops the points of `name` up to and including seq `seq` (a clear another instance made). */
   clearThrough(name: string, seq: number): number {
     const buffer = this.#buffers.get(name);

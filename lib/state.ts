@@ -1,5 +1,5 @@
 import { type AppendResult, Channels } from "./channels.ts";
-import { MemoryStore, type Store } from "./store.ts";
+import { MemoryStore, type Mirror, type Store } from "./store.ts";
 import { KvStore } from "./store_kv.ts";
 import { RedisStore } from "./store_redis.ts";
 import type { Config } from "./config.ts";
@@ -118,7 +118,14 @@ export function createState(config: Config, options: StateOptions = {}): State {
     schedule: options.schedule,
   });
   const log = createLogger(config.logLevel, options.writeLog);
-  const store = createStore(config, { channels, hub }, log);
+  const store = createStore(config, {
+    channels,
+    hub,
+    // pages keep their own last seq; reconnecting gets them fresh snapshots
+    reset: () => {
+      for (const v of viewers) v.close(1012, "the store was reset");
+    },
+  }, log);
   metrics.gauge(
     "osc_store_up",
     "1 while the store answers, 0 while publishes are refused with 503.",
@@ -145,7 +152,7 @@ export function createState(config: Config, options: StateOptions = {}): State {
 
 function createStore(
   config: Config,
-  mirror: { channels: Channels; hub: Hub },
+  mirror: Mirror,
   log: Logger,
 ): Store {
   const limits = {

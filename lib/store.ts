@@ -41,6 +41,8 @@ export class StoreUnavailable extends Error {
 export interface Mirror {
   channels: Channels;
   hub: Hub;
+  /** the store lost what it held and numbers from 1 again: viewers must start over */
+  reset?: () => void;
 }
 
 /** Mirrors a batch numbered by the store; the part this instance did not hold yet goes out. */
@@ -108,22 +110,35 @@ export class MemoryStore implements Store {
  */
 export class MirrorWaiters {
   readonly #waiting = new Map<string, { seq: number; done: () => void }[]>();
+  readonly #reached = new Map<string, number>();
 
   /** Resolves once `reached(channel, ≥ seq)` is called, or after `timeoutMs` regardless. */
   wait(channel: string, seq: number, timeoutMs: number): Promise<void> {
+    if ((this.#reached.get(channel) ?? 0) >= seq) return Promise.resolve();
     return new Promise((resolve) => {
       let list = this.#waiting.get(channel);
       if (!list) this.#waiting.set(channel, list = []);
-      const timer = setTimeout(done, timeoutMs);
+      const entry = { seq, done };
+      const timer = setTimeout(() => {
+        done();
+        // a waiter that gave up must not stay in the list until someone reaches its seq
+        const now = this.#waiting.get(channel);
+        const i = now?.indexOf(entry) ?? -1;
+        if (i >= 0) now!.splice(i, 1);
+        if (now?.length === 0) this.#waiting.delete(channel);
+      }, timeoutMs);
       function done() {
         clearTimeout(timer);
         resolve();
       }
-      list.push({ seq, done });
+      list.push(entry);
     });
   }
 
   reached(channel: string, seq: number): void {
+    if (seq > (this.#reached.get(channel) ?? 0)) {
+      this.#reached.set(channel, seq);
+    }
     const list = this.#waiting.get(channel);
     if (!list) return;
     const still = list.filter((w) => w.seq > seq);

@@ -128,12 +128,14 @@ export class KvStore implements Store {
     for (const name of names) {
       let meta: Meta | null = null;
       for (let attempt = 0; meta === null; attempt++) {
-        const entry = await kv.get<Meta>(metaKey(name));
+        const entry = await lockRetried(() => kv.get<Meta>(metaKey(name)));
         if (entry.value === null) break;
         const { lastSeq } = entry.value;
-        const res = await kv.atomic().check(entry)
-          .set(metaKey(name), { lastSeq, clearedSeq: lastSeq })
-          .sum(VERSION, 1n).commit();
+        const res = await lockRetried(() =>
+          kv.atomic().check(entry)
+            .set(metaKey(name), { lastSeq, clearedSeq: lastSeq })
+            .sum(VERSION, 1n).commit()
+        );
         if (res.ok) meta = entry.value;
         else await contended(attempt);
       }
@@ -152,9 +154,10 @@ export class KvStore implements Store {
         for (let j = k; j < Math.min(to, k + 500); j++) {
           op.delete(chunkKey(name, j));
         }
-        await op.commit();
+        // best effort: the clear is already committed, so a failure here must not turn into a 500
+        await lockRetried(() => op.commit()).catch(() => {});
       }
-      await this.#sync(name);
+      await this.#sync(name).catch(() => {});
     }
     return cleared;
   }
@@ -318,7 +321,9 @@ export class KvStore implements Store {
     }
     const have = channels.get(name)?.lastSeq ?? 0;
     const to = meta.lastSeq;
-    if (to <= have && channels.get(name)) return;
+    if (to <= have && channels.get(name)) {
+      return this.#waiters.reached(name, to);
+    }
     const from = Math.max(
       have,
       meta.clearedSeq,
@@ -404,9 +409,9 @@ export class KvStore implements Store {
   async #follow(): Promise<void> {
     const kv = this.#kv;
     if (kv === null) return;
-    const reader = kv.watch([VERSION]).getReader();
-    this.#watch = reader;
     try {
+      const reader = kv.watch([VERSION]).getReader();
+      this.#watch = reader;
       while (!this.#closed) {
         const { done } = await reader.read();
         if (done) break;

@@ -25,9 +25,10 @@ export interface RedisOptions {
 // One atomic step: admit the channel (within the limit), number the batch from the channel's
 // counter, and add it to the channel's stream with the seq of its last point as the entry ID.
 // Trimming by MINID keeps about `capacity` points, however big the batches are.
-// KEYS: channels zset, channel counter, seq counter, stream, events; ARGV: name, n, capacity,
-// max channels, points (float64 x,y pairs)
+// KEYS: channels zset, channel counter, seq counter, stream, events, epoch; ARGV: name, n,
+// capacity, max channels, points (float64 x,y pairs), epoch this instance numbers under
 const APPEND = `
+if redis.call('GET', KEYS[6]) ~= ARGV[6] then return -2 end
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then
   if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return -1 end
   redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
@@ -81,6 +82,7 @@ export class RedisStore implements Store {
     channels: string;
     order: string;
     events: string;
+    epoch: string;
     seq: (name: string) => string;
     stream: (name: string) => string;
     cleared: (name: string) => string;
@@ -89,6 +91,8 @@ export class RedisStore implements Store {
   readonly #ids = new Map<string, string>();
   readonly #cleared = new Map<string, number>();
   #eventsId = "0-0";
+  // set when Redis first holds our keys; a different (or no) epoch means it lost them
+  #epoch: string | null = null;
   #loaded = false;
   #closed = false;
   #following: Promise<void> = Promise.resolve();
@@ -101,6 +105,7 @@ export class RedisStore implements Store {
       channels: `${p}:channels`,
       order: `${p}:channel-order`,
       events: `${p}:events`,
+      epoch: `${p}:epoch`,
       seq: (name) => `${p}:seq:${name}`,
       stream: (name) => `${p}:data:${name}`,
       cleared: (name) => `${p}:cleared:${name}`,
@@ -111,13 +116,18 @@ export class RedisStore implements Store {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       retryStrategy: (times: number) => Math.min(100 * times, 1000),
+      // a server that stops answering without closing the socket (stalled, partitioned) is
+      // treated as gone: the socket is dropped and reconnected, running commands fail
+      socketTimeout: 3000,
     };
     this.#client = new Redis(options.url, {
       ...settings,
+      // a publish is answered (503) within this, whatever the server does
+      commandTimeout: 2000,
       // publishes from many requests share round trips
       enableAutoPipelining: true,
     }) as Redis & Scripts;
-    this.#client.defineCommand("oscAppend", { numberOfKeys: 5, lua: APPEND });
+    this.#client.defineCommand("oscAppend", { numberOfKeys: 6, lua: APPEND });
     this.#client.defineCommand("oscClear", { numberOfKeys: 4, lua: CLEAR });
     this.#reader = new Redis(options.url, settings);
     for (
@@ -161,16 +171,24 @@ export class RedisStore implements Store {
         k.seq(channel),
         k.stream(channel),
         k.events,
+        k.epoch,
         channel,
         x.length,
         this.options.capacity,
         this.options.maxChannels,
         Buffer.from(points.buffer),
+        this.#epoch ?? "",
       );
     } catch (e) {
       throw this.#unavailable(e);
     }
+    this.#succeeded();
     if (last === -1) return { ok: false, reason: "too_many_channels" };
+    if (last === -2) {
+      // Redis lost its data (or this instance has not loaded yet): reload before numbering
+      this.#loaded = false;
+      throw new StoreUnavailable("redis lost its data; reloading");
+    }
     // answer once this instance's follower has it too, so what a publisher reads back (or a
     // viewer here sees) includes it; the follower is one XREAD behind at most
     if ((this.mirror.channels.get(channel)?.lastSeq ?? 0) < last) {
@@ -231,6 +249,11 @@ export class RedisStore implements Store {
     this.#down = true;
   }
 
+  /** A command answered: whatever failed before (an OOM refusal, a timeout) is over. */
+  #succeeded(): void {
+    if (this.#down) this.#recovered();
+  }
+
   #recovered(): void {
     if (this.#client.status !== "ready" || this.#reader.status !== "ready") {
       return;
@@ -243,6 +266,20 @@ export class RedisStore implements Store {
   async #load(): Promise<void> {
     const k = this.#keys;
     const r = this.#reader;
+    await r.set(k.epoch, crypto.randomUUID(), "NX");
+    const epoch = await r.get(k.epoch);
+    if (this.#epoch !== null && epoch !== this.#epoch) {
+      // what this instance mirrored is gone from Redis and seqs start again at 1: start over
+      this.options.log.log(
+        "warn",
+        "redis lost its data; the mirror starts over",
+      );
+      this.#ids.clear();
+      this.#cleared.clear();
+      this.mirror.channels.reset();
+      this.mirror.reset?.();
+    }
+    this.#epoch = epoch;
     const last = await r.xrevrange(k.events, "+", "-", "COUNT", 1);
     const eventsId = last[0]?.[0] ?? "0-0";
     for (const name of await r.zrange(k.channels, 0, -1)) {
@@ -284,7 +321,13 @@ export class RedisStore implements Store {
           this.#eventsId,
           ...names.map((n) => this.#ids.get(n)!),
         ) as StreamReply | null;
-        if (reply === null) continue;
+        this.#succeeded();
+        if (reply === null) {
+          if (await this.#reader.get(k.epoch) !== this.#epoch) {
+            this.#loaded = false;
+          }
+          continue;
+        }
         const byKey = new Map(
           reply.map(([key, entries]) => [String(key), entries]),
         );
@@ -319,6 +362,8 @@ export class RedisStore implements Store {
     if (seq <= (this.#cleared.get(name) ?? 0)) return;
     this.#cleared.set(name, seq);
     mirrorClear(this.mirror, name, seq);
+    // publishes waiting for an entry the clear trimmed before the follower read it
+    this.#waiters.reached(name, seq);
   }
 
   /** Mirrors one stream entry, without the points a clear has removed since it was written. */

@@ -12,6 +12,7 @@ Deno.test("GET /status - viewers, per-channel buffer fill and the ingest rate", 
       capacity: 1000,
       channels: [],
       pointsPerSecond: null,
+      store: { kind: "memory", health: "ok" },
     });
 
     assert.equal(

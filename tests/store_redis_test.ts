@@ -130,3 +130,80 @@ Deno.test("redis - while Redis is down publishes get 503 at once, and all recove
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("redis - a Redis that lost its data (FLUSHALL) is noticed: seqs start over and instances agree", async () => {
+  const redis = await startRedis();
+  const env = redisEnv(redis.url);
+  const [a, b] = await Promise.all([
+    startOscilloscope(env),
+    startOscilloscope(env),
+  ]);
+  try {
+    await publishBatches(a.base, 0, 10, 10, "default");
+    await eventually(async () =>
+      assert.equal((await storedRows(b.base)).length, 100)
+    );
+    await redisCommand(redis.port, "FLUSHALL");
+    // refused (503) until the instance has reloaded, never numbered under the old seqs
+    let seq = 0;
+    await eventually(async () => {
+      const res = await post(a.base, { x: [1e9], y: [1] });
+      assert.equal(res.status, 200, res.text);
+      seq = res.json.seq;
+    }, 10_000);
+    assert.equal(seq, 1);
+    for (const s of [a, b]) {
+      await eventually(async () =>
+        assert.deepEqual(
+          (await storedRows(s.base)).map((r) => [r.seq, r.x]),
+          [[1, 1e9]],
+        )
+      );
+    }
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+    await redis.stop();
+    await Deno.remove(redis.dir, { recursive: true });
+  }
+});
+
+Deno.test("redis - a stalled Redis (SIGSTOP) gives 503 within seconds, not a hung publish", async () => {
+  const redis = await startRedis();
+  const server = await startOscilloscope(redisEnv(redis.url));
+  try {
+    assert.equal((await post(server.base, { x: 1, y: 1 })).status, 200);
+    Deno.kill(redis.pid, "SIGSTOP");
+    try {
+      const started = Date.now();
+      const res = await post(server.base, { x: 2, y: 2 }, {
+        signal: AbortSignal.timeout(8000),
+      });
+      assert.equal(res.status, 503);
+      assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+      assert.equal((await send(`${server.base}/healthz`)).status, 503);
+    } finally {
+      Deno.kill(redis.pid, "SIGCONT");
+    }
+    await eventually(async () => {
+      assert.equal((await send(`${server.base}/healthz`)).status, 200);
+      assert.equal((await post(server.base, { x: 3, y: 3 })).status, 200);
+    }, 10_000);
+  } finally {
+    await server.stop();
+    await redis.stop();
+    await Deno.remove(redis.dir, { recursive: true });
+  }
+});
+
+/** Sends one inline command to Redis and returns its first reply line. */
+async function redisCommand(port: number, command: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(new TextEncoder().encode(`${command}\r\n`));
+    const buf = new Uint8Array(256);
+    const n = await conn.read(buf);
+    return new TextDecoder().decode(buf.subarray(0, n ?? 0)).trim();
+  } finally {
+    conn.close();
+  }
+}
