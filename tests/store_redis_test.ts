@@ -10,6 +10,7 @@ import {
   storedRows,
 } from "./stores.ts";
 import { viewer } from "./viewers.ts";
+import { launchChromium } from "../tools/browser.ts";
 
 const redisEnv = (url: string) => ({
   OSC_STORE: "redis",
@@ -207,3 +208,63 @@ async function redisCommand(port: number, command: string): Promise<string> {
     conn.close();
   }
 }
+
+Deno.test({
+  name: "redis - the page says when the store is down, and when it is back",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    let redis = await startRedis();
+    const { dir, port } = redis;
+    const server = await startOscilloscope(redisEnv(redis.url));
+    const browser = await launchChromium();
+    try {
+      await post(server.base, { x: [1, 2, 3], y: [1, 4, 9] });
+      const page = await browser.newPage({
+        viewport: { width: 1280, height: 800 },
+      });
+      await page.goto(server.base);
+      const store = page.locator('[data-status="store"]');
+      await store.waitFor({ timeout: 10_000 });
+      assert.match(await store.innerText(), /redis ok/);
+
+      await redis.stop();
+      await page.waitForFunction(
+        () =>
+          /redis down/.test(
+            document.querySelector('[data-status="store"]')?.textContent ?? "",
+          ),
+        undefined,
+        { timeout: 10_000 },
+      );
+      // and a banner over the chart says what it means
+      const banner = page.locator("[data-store-down]");
+      await banner.waitFor({ timeout: 5000 });
+      assert.match(await banner.innerText(), /redis store is unavailable/);
+      await page.screenshot({
+        path: new URL("./output/store-down.png", import.meta.url).pathname,
+      });
+      // what the page already had stays on screen
+      assert.equal(
+        await page.locator('[data-channel="default"]').count() > 0,
+        true,
+      );
+
+      redis = await startRedis({ dir, port });
+      await page.waitForFunction(
+        () =>
+          /redis ok/.test(
+            document.querySelector('[data-status="store"]')?.textContent ?? "",
+          ),
+        undefined,
+        { timeout: 15_000 },
+      );
+      assert.equal(await banner.count(), 0, "the banner goes with the outage");
+    } finally {
+      await browser.close();
+      await server.stop();
+      await redis.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
