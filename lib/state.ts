@@ -1,7 +1,6 @@
 import { type AppendResult, Channels } from "./channels.ts";
-import { MemoryStore, type Mirror, type Store } from "./store.ts";
+import { LazyStore, MemoryStore, type Mirror, type Store } from "./store.ts";
 import { KvStore } from "./store_kv.ts";
-import { RedisStore } from "./store_redis.ts";
 import type { Config } from "./config.ts";
 import { Hub, type Schedule } from "./hub.ts";
 import { makeGrid } from "./grid.ts";
@@ -170,10 +169,13 @@ function createStore(
         ...limits,
       });
     case "redis":
-      return new RedisStore(mirror, {
-        url: config.redisUrl,
-        prefix: config.redisPrefix,
-        ...limits,
+      return new LazyStore("redis", async () => {
+        const { RedisStore } = await import("./store_redis.ts");
+        return new RedisStore(mirror, {
+          url: config.redisUrl,
+          prefix: config.redisPrefix,
+          ...limits,
+        });
       });
   }
 }

@@ -153,3 +153,44 @@ export class MirrorWaiters {
     this.#waiting.clear();
   }
 }
+
+/**
+ * A store whose module is loaded when it is opened: the Redis client and its dependencies
+ * cost some 15 MiB of memory and start-up time that a memory or kv instance never needs.
+ */
+export class LazyStore implements Store {
+  #store: Store | null = null;
+
+  constructor(
+    readonly kind: Store["kind"],
+    readonly load: () => Promise<Store>,
+  ) {}
+
+  get health(): StoreHealth {
+    return this.#store?.health ?? "down";
+  }
+
+  async open(): Promise<void> {
+    this.#store = await this.load();
+    await this.#store.open();
+  }
+
+  append(channel: string, x: Values, y: Values) {
+    return this.#opened().append(channel, x, y);
+  }
+
+  clear(channel: string | null): Promise<Record<string, number>> {
+    return this.#opened().clear(channel);
+  }
+
+  async close(): Promise<void> {
+    await this.#store?.close();
+  }
+
+  #opened(): Store {
+    if (this.#store === null) {
+      throw new StoreUnavailable(`the ${this.kind} store is not open yet`);
+    }
+    return this.#store;
+  }
+}
