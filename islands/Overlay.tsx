@@ -1,7 +1,9 @@
 import type { PointerEventHandler } from "preact";
 import { formatY } from "../lib/grid.ts";
 import { formatSI } from "../lib/si.ts";
-import { type Cursors, type ScopeModel, tidy } from "./model.ts";
+import { tidy } from "./auto_settings.ts";
+import type { ScopeModel } from "./model.ts";
+import type { Cursors } from "./scope_state.ts";
 
 /** Chart coordinates for the overlay, relative to the chart element (CSS pixels). */
 export interface Mapper {

@@ -2,7 +2,8 @@ import { copyRing } from "../lib/record.ts";
 import type { RingBuffer } from "../lib/ring_buffer.ts";
 import { DIVISIONS_X } from "../lib/timebase.ts";
 import type { Trace } from "../lib/trace.ts";
-import { TriggerControl, type TriggerSpec } from "../lib/trigger.ts";
+import type { TriggerSpec } from "../lib/trigger.ts";
+import { TriggerControl } from "../lib/trigger_control.ts";
 import type { ViewState } from "../lib/view_state.ts";
 import type { XWindow } from "./live_chart.ts";
 

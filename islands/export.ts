@@ -3,7 +3,7 @@ import { formatPerDiv } from "../lib/timebase.ts";
 import { encodeView, type ViewState } from "../lib/view_state.ts";
 import { windowCsv } from "../lib/window_csv.ts";
 import type { Shown } from "./acquisition.ts";
-import { TRIGGER_COLOR } from "./live_chart.ts";
+import { TRIGGER_COLOR } from "./chart_style.ts";
 import type { ScopeModel } from "./model.ts";
 
 /** What the Save & share buttons and Clear do. */

@@ -1,31 +1,27 @@
 import {
-  ColorType,
-  createChartEx,
-  CrosshairMode,
   type IChartApiBase,
   type InternalHorzScaleItem,
   type IPriceLine,
   type ISeriesApi,
-  type LineData,
   LineSeries,
-  LineStyle,
   type WhitespaceData,
 } from "lightweight-charts";
 import {
-  formatY,
   type Grid,
   looksLikeEpochSeconds,
   makeGrid,
   niceStep,
   slotX,
 } from "../lib/grid.ts";
-import { Decimator } from "../lib/decimator.ts";
-import { windowRuns } from "../lib/record.ts";
-import { resampleMinMax } from "../lib/resample.ts";
-import type { RingBuffer } from "../lib/ring_buffer.ts";
-import { lowerBound } from "../lib/samples.ts";
-import { DIVISIONS_Y } from "../lib/timebase.ts";
 import { tickStep, XScaleBehavior, type XView } from "../lib/x_scale.ts";
+import {
+  AUTO_MARGIN,
+  createScopeChart,
+  priceFormat,
+  triggerLine,
+} from "./chart_style.ts";
+import { type Readout, readoutAt } from "./crosshair_readout.ts";
+import { type ChannelDraw, TraceSeries } from "./trace_series.ts";
 
 /** A visible x range in x units. */
 export interface XWindow {
@@ -33,63 +29,8 @@ export interface XWindow {
   to: number;
 }
 
-/** A fixed vertical setting: `voltsPerDiv` y units per division, the trace moved up by `offset`. */
-export interface Vertical {
-  voltsPerDiv: number;
-  offset: number;
-}
-
-/** What the chart draws of one channel. */
-export interface ChannelDraw {
-  name: string;
-  color: string;
-  ring: RingBuffer;
-  visible: boolean;
-  /** a fixed scale, or null to share the autoscaled axis with the other auto channels */
-  fixed: Vertical | null;
-}
-
-/** A channel's series and what keeps its resampling incremental. */
-interface Line {
-  series: ISeriesApi<"Line", number>;
-  decimator: Decimator;
-  /** the ring the decimator has counted: a different one (a capture) needs a fresh count */
-  ring: RingBuffer | null;
-  /** the drawing style last applied: dots, thick or thin */
-  style: string;
-  /** the price scale and fixed range last applied */
-  scaleKey: string;
-  visible: boolean;
-  fixed: Vertical | null;
-  empty: boolean;
-}
-
-export interface Readout {
-  x: number;
-  /** nearest sample of each channel to the cursor: [name, y] */
-  values: [string, number][];
-}
-
-/**
- * The price format of a series on a scale: formatY, with float noise around zero (a tick at
- * -2.8e-16 on a ±2 scale) written as 0 — "around zero" measured against the scale's range.
- */
-function priceFormat(range: () => { from: number; to: number } | null) {
-  return {
-    type: "custom",
-    minMove: 1e-12,
-    formatter: (v: number) => {
-      const r = range();
-      const noise = r === null ? 0 : Math.abs(r.to - r.from) * 1e-9;
-      return formatY(Math.abs(v) < noise ? 0 : v);
-    },
-  } as const;
-}
-
 // slots per CSS pixel: two, so each pixel column gets its own min/max bucket
 const SLOTS_PER_PX = 2;
-const AUTO_MARGIN = 0.08;
-export const TRIGGER_COLOR = "#ff8a3d";
 
 /**
  * The chart: one line series per channel over an invisible series of whitespace that holds every
@@ -100,7 +41,7 @@ export const TRIGGER_COLOR = "#ff8a3d";
  */
 export class LiveChart {
   readonly chart: IChartApiBase<number>;
-  readonly #lines = new Map<string, Line>();
+  readonly #traces = new Map<string, TraceSeries>();
   #values = new Float64Array(0);
   readonly #slots: ISeriesApi<"Line", number>;
   #view: XView = {
@@ -120,55 +61,7 @@ export class LiveChart {
     readonly element: HTMLElement,
     onReadout: (r: Readout | null) => void,
   ) {
-    this.chart = createChartEx(element, this.#behavior, {
-      autoSize: true,
-      layout: {
-        background: { type: ColorType.Solid, color: "#05080b" },
-        textColor: "#8fa1b3",
-        fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
-        fontSize: 11,
-        attributionLogo: false,
-      },
-      grid: {
-        vertLines: {
-          color: "rgba(110, 140, 170, 0.13)",
-          style: LineStyle.Dotted,
-        },
-        horzLines: {
-          color: "rgba(110, 140, 170, 0.13)",
-          style: LineStyle.Dotted,
-        },
-      },
-      crosshair: {
-        mode: CrosshairMode.Normal,
-        vertLine: {
-          color: "rgba(200, 215, 230, 0.45)",
-          labelBackgroundColor: "#26323f",
-        },
-        horzLine: {
-          color: "rgba(200, 215, 230, 0.45)",
-          labelBackgroundColor: "#26323f",
-        },
-      },
-      rightPriceScale: {
-        borderColor: "#1d2833",
-        scaleMargins: { top: AUTO_MARGIN, bottom: AUTO_MARGIN },
-      },
-      timeScale: {
-        borderColor: "#1d2833",
-        minBarSpacing: 0.01,
-        rightOffset: 0,
-        fixLeftEdge: true,
-        fixRightEdge: true,
-        lockVisibleTimeRangeOnResize: true,
-        // draw a level of ticks whole or not at all: evenly spaced divisions (see XScaleBehavior)
-        uniformDistribution: true,
-      },
-      // zoom and pan are the island's own (see interaction.ts): they change the window drawn
-      // rather than the chart's view of a fixed grid
-      handleScroll: false,
-      handleScale: false,
-    });
+    this.chart = createScopeChart(element, this.#behavior);
     // the first series on the price scale sets the axis labels' format, so it gets formatY too
     this.#slots = this.chart.addSeries(LineSeries, {
       visible: false,
@@ -182,14 +75,7 @@ export class LiveChart {
       if (param.time === undefined || param.point === undefined) {
         return onReadout(null);
       }
-      const x = param.time as number;
-      const values: [string, number][] = [];
-      for (const c of this.#drawn) {
-        if (!c.visible) continue;
-        const y = nearestY(c.ring, x + this.#origin);
-        if (y !== null) values.push([c.name, y]);
-      }
-      onReadout({ x, values });
+      onReadout(readoutAt(this.#drawn, param.time as number, this.#origin));
     });
   }
 
@@ -244,9 +130,7 @@ export class LiveChart {
       xMax = Math.max(xMax, c.ring.xAt(c.ring.size - 1));
     }
     if (window === null && xMin === Infinity) {
-      for (const line of this.#lines.values()) this.#clearLine(line);
-      this.#slots.setData([]);
-      this.#gridKey = "";
+      this.#clearAll();
       return;
     }
     const width = Math.max(100, this.element.clientWidth);
@@ -272,9 +156,7 @@ export class LiveChart {
     if (tick.step !== this.#view.tick.step) {
       // tick weights are computed once per slot value and kept while the value stays on the
       // scale, by any series: drop every series' points so all of them get the new weights
-      for (const line of this.#lines.values()) this.#clearLine(line);
-      this.#slots.setData([]);
-      this.#gridKey = "";
+      this.#clearAll();
     }
     const clock = origin !== 0
       ? false
@@ -300,56 +182,17 @@ export class LiveChart {
       : channels.find((c) => c.visible && c.fixed !== null)?.name ?? null;
     this.#setRightFixed(!anyAuto && onRight !== null);
     for (const c of channels) {
-      const line = this.#line(c);
-      this.#applyScale(line, c, c.name === onRight);
-      if (!c.visible) {
-        if (line.visible) {
-          line.series.applyOptions({ visible: false });
-          line.visible = false;
-        }
-        continue;
-      }
-      if (!line.visible) {
-        line.series.applyOptions({ visible: true });
-        line.visible = true;
-      }
-      if (line.ring !== c.ring) {
-        line.decimator = new Decimator();
-        line.ring = c.ring;
-      }
-      if (window === null || follow) {
-        line.decimator.update(c.ring, grid.step);
-        line.decimator.fill(grid, values);
-      } else {
-        let runs = windowRuns(c.ring, window.from, window.to);
-        if (origin !== 0) {
-          runs = runs.map(([xs, ys]) => [xs.map((x) => x - origin), ys]);
-        }
-        values.set(resampleMinMax(runs, grid));
-      }
-      const data: LineData<number>[] = [];
-      for (let i = 0; i < values.length; i++) {
-        if (!Number.isNaN(values[i])) {
-          data.push({ time: slotX(grid, i), value: values[i] });
-        }
-      }
-      // sparse traces get dots so single samples stay visible; dense ones a 1 px line, which
-      // software-rendered canvases draw several times faster than 2 px over a min/max zigzag
-      const style = data.length * 24 < grid.slots
-        ? "dots"
-        : data.length * 4 < grid.slots
-        ? "thick"
-        : "thin";
-      if (style !== line.style) {
-        line.series.applyOptions({
-          pointMarkersVisible: style === "dots",
-          pointMarkersRadius: 2.5,
-          lineWidth: style === "thin" ? 1 : 2,
-        });
-        line.style = style;
-      }
-      line.series.setData(data);
-      line.empty = data.length === 0;
+      const trace = this.#trace(c);
+      trace.setScale(c, c.name === onRight);
+      trace.show(c.visible);
+      if (!c.visible) continue;
+      trace.draw(
+        c.ring,
+        grid,
+        values,
+        window === null || follow ? null : window,
+        origin,
+      );
     }
     this.chart.timeScale().setVisibleLogicalRange({
       from: 0,
@@ -360,29 +203,16 @@ export class LiveChart {
   /** Shows the trigger level as a dashed line on `name`'s scale, or hides it (null). */
   setTriggerLevel(name: string | null, level: number): void {
     if (this.#trigger && (name === null || this.#trigger.name !== name)) {
-      this.#lines.get(this.#trigger.name)?.series.removePriceLine(
+      this.#traces.get(this.#trigger.name)?.series.removePriceLine(
         this.#trigger.line,
       );
       this.#trigger = null;
     }
     if (name === null) return;
-    const line = this.#lines.get(name);
-    if (!line) return;
+    const trace = this.#traces.get(name);
+    if (!trace) return;
     if (this.#trigger === null) {
-      this.#trigger = {
-        name,
-        line: line.series.createPriceLine({
-          price: level,
-          color: TRIGGER_COLOR,
-          lineWidth: 1,
-          lineStyle: LineStyle.Dashed,
-          axisLabelVisible: true,
-          axisLabelColor: TRIGGER_COLOR,
-          axisLabelTextColor: "#05080b",
-          // the overlay's draggable tab marks the line; a title would print a second "T"
-          title: "",
-        }),
-      };
+      this.#trigger = { name, line: triggerLine(trace.series, level) };
     } else if (this.#trigger.line.options().price !== level) {
       this.#trigger.line.applyOptions({ price: level });
     }
@@ -405,16 +235,12 @@ export class LiveChart {
 
   /** Pixel row of y on `name`'s scale, or null when the channel has nothing drawn. */
   yToPx(name: string, y: number): number | null {
-    const line = this.#lines.get(name);
-    if (!line || !line.visible || line.empty) return null;
-    return line.series.priceToCoordinate(y);
+    return this.#traces.get(name)?.yToPx(y) ?? null;
   }
 
   /** y on `name`'s scale at a pixel row, or null when the channel has nothing drawn. */
   pxToY(name: string, px: number): number | null {
-    const line = this.#lines.get(name);
-    if (!line || !line.visible || line.empty) return null;
-    return line.series.coordinateToPrice(px);
+    return this.#traces.get(name)?.pxToY(px) ?? null;
   }
 
   /** The plot area in CSS pixels (without the price axis and the time axis). */
@@ -442,67 +268,20 @@ export class LiveChart {
     return { grid, c0, perSlot: (c1 - c0) / (grid.slots - 1) };
   }
 
-  #line(c: ChannelDraw): Line {
-    let line = this.#lines.get(c.name);
-    if (!line) {
-      const holder: { series?: ISeriesApi<"Line", number> } = {};
-      const series = this.chart.addSeries(LineSeries, {
-        color: c.color,
-        lineWidth: 2,
-        priceLineVisible: false,
-        lastValueVisible: true,
-        crosshairMarkerVisible: false,
-        title: "",
-        priceFormat: priceFormat(() =>
-          holder.series?.priceScale().getVisibleRange() ?? null
-        ),
-      });
-      holder.series = series;
-      line = {
-        series,
-        decimator: new Decimator(),
-        ring: null,
-        style: "",
-        scaleKey: "right",
-        visible: true,
-        fixed: null,
-        empty: true,
-      };
-      this.#lines.set(c.name, line);
+  #trace(c: ChannelDraw): TraceSeries {
+    let trace = this.#traces.get(c.name);
+    if (!trace) {
+      trace = new TraceSeries(this.chart, c.color);
+      this.#traces.set(c.name, trace);
     }
-    return line;
+    return trace;
   }
 
-  #clearLine(line: Line): void {
-    line.series.setData([]);
-    line.empty = true;
-  }
-
-  /** Puts a channel on the shared autoscaled axis, or on a fixed range of its own. */
-  #applyScale(line: Line, c: ChannelDraw, onRight: boolean): void {
-    const id = c.fixed === null || onRight ? "right" : `v:${c.name}`;
-    const key = c.fixed === null
-      ? id
-      : `${id}/${c.fixed.voltsPerDiv}/${c.fixed.offset}`;
-    if (key === line.scaleKey) return;
-    line.scaleKey = key;
-    line.fixed = c.fixed;
-    const fixed = c.fixed;
-    line.series.applyOptions({
-      priceScaleId: id,
-      // a fixed range: DIVISIONS_Y divisions of voltsPerDiv, the trace moved up by offset
-      autoscaleInfoProvider: fixed === null ? undefined : () => ({
-        priceRange: {
-          minValue: -fixed.offset - (fixed.voltsPerDiv * DIVISIONS_Y) / 2,
-          maxValue: -fixed.offset + (fixed.voltsPerDiv * DIVISIONS_Y) / 2,
-        },
-      }),
-    });
-    if (id !== "right") {
-      this.chart.priceScale(id).applyOptions({
-        scaleMargins: { top: 0, bottom: 0 },
-      });
-    }
+  /** Empties every series and the slots, so the next draw sets them all again. */
+  #clearAll(): void {
+    for (const trace of this.#traces.values()) trace.clear();
+    this.#slots.setData([]);
+    this.#gridKey = "";
   }
 
   #setRightFixed(fixed: boolean): void {
@@ -513,15 +292,4 @@ export class LiveChart {
       scaleMargins: { top: margin, bottom: margin },
     });
   }
-}
-
-/** y of the held sample whose x is nearest to `x`, by binary search (x ascends in a ring). */
-export function nearestY(ring: RingBuffer, x: number): number | null {
-  const n = ring.size;
-  if (n === 0) return null;
-  let lo = Math.min(n - 1, lowerBound(ring, x));
-  if (lo > 0 && Math.abs(ring.xAt(lo - 1) - x) <= Math.abs(ring.xAt(lo) - x)) {
-    lo--;
-  }
-  return ring.yAt(lo);
 }

@@ -1,20 +1,14 @@
 import type { Spectrum } from "../lib/fft.ts";
-import { formatY, niceStep } from "../lib/grid.ts";
+import { formatY } from "../lib/grid.ts";
 import { formatSI } from "../lib/si.ts";
-import { DIVISIONS_X, DIVISIONS_Y } from "../lib/timebase.ts";
-
-const BG = "#05080b";
-const GRID = "rgba(110, 140, 170, 0.16)";
-const AXIS = "rgba(150, 175, 200, 0.42)";
-const TEXT = "#8fa1b3";
-const FONT = "11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
-const MARGIN = { left: 62, right: 18, top: 16, bottom: 28 };
-
-/** A value range drawn over a number of divisions. */
-export interface AxisRange {
-  min: number;
-  max: number;
-}
+import {
+  drawCaption,
+  drawGraticule,
+  drawLabels,
+  FONT,
+  plotArea,
+} from "./graticule.ts";
+import { axisLabel, type AxisRange } from "./plot_axes.ts";
 
 export interface SpectrumDraw {
   name: string;
@@ -59,85 +53,6 @@ export class PlotCanvas {
     return true;
   }
 
-  #plot() {
-    return {
-      x: MARGIN.left,
-      y: MARGIN.top,
-      w: this.#width - MARGIN.left - MARGIN.right,
-      h: this.#height - MARGIN.top - MARGIN.bottom,
-    };
-  }
-
-  /** Background, divisions, the centre axes with their minor ticks, and the frame. */
-  #graticule(): void {
-    const ctx = this.#ctx;
-    const p = this.#plot();
-    ctx.fillStyle = BG;
-    ctx.fillRect(0, 0, this.#width, this.#height);
-    ctx.strokeStyle = GRID;
-    ctx.lineWidth = 1;
-    ctx.setLineDash([1, 3]);
-    ctx.beginPath();
-    for (let i = 1; i < DIVISIONS_X; i++) {
-      const x = Math.round(p.x + (p.w * i) / DIVISIONS_X) + 0.5;
-      ctx.moveTo(x, p.y);
-      ctx.lineTo(x, p.y + p.h);
-    }
-    for (let i = 1; i < DIVISIONS_Y; i++) {
-      const y = Math.round(p.y + (p.h * i) / DIVISIONS_Y) + 0.5;
-      ctx.moveTo(p.x, y);
-      ctx.lineTo(p.x + p.w, y);
-    }
-    ctx.stroke();
-    ctx.setLineDash([]);
-    ctx.strokeStyle = AXIS;
-    ctx.beginPath();
-    const cx = Math.round(p.x + p.w / 2) + 0.5;
-    const cy = Math.round(p.y + p.h / 2) + 0.5;
-    for (let i = 0; i <= DIVISIONS_X * 5; i++) {
-      const x = Math.round(p.x + (p.w * i) / (DIVISIONS_X * 5)) + 0.5;
-      const len = i % 5 === 0 ? 6 : 3;
-      ctx.moveTo(x, cy - len);
-      ctx.lineTo(x, cy + len);
-    }
-    for (let i = 0; i <= DIVISIONS_Y * 5; i++) {
-      const y = Math.round(p.y + (p.h * i) / (DIVISIONS_Y * 5)) + 0.5;
-      const len = i % 5 === 0 ? 6 : 3;
-      ctx.moveTo(cx - len, y);
-      ctx.lineTo(cx + len, y);
-    }
-    ctx.stroke();
-    ctx.strokeStyle = "#1d2833";
-    ctx.strokeRect(p.x + 0.5, p.y + 0.5, p.w - 1, p.h - 1);
-  }
-
-  #labels(
-    x: AxisRange,
-    y: AxisRange,
-    fx: (v: number) => string,
-    fy: (v: number) => string,
-  ): void {
-    const ctx = this.#ctx;
-    const p = this.#plot();
-    ctx.font = FONT;
-    ctx.fillStyle = TEXT;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    const every = p.w / DIVISIONS_X < 70 ? 2 : 1;
-    for (let i = 0; i <= DIVISIONS_X; i += every) {
-      const v = x.min + ((x.max - x.min) * i) / DIVISIONS_X;
-      const px = p.x + (p.w * i) / DIVISIONS_X;
-      ctx.textAlign = i === 0 ? "left" : i === DIVISIONS_X ? "right" : "center";
-      ctx.fillText(fx(v), px, p.y + p.h + 7);
-    }
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    for (let i = 0; i <= DIVISIONS_Y; i++) {
-      const v = y.max - ((y.max - y.min) * i) / DIVISIONS_Y;
-      ctx.fillText(fy(v), p.x - 7, p.y + (p.h * i) / DIVISIONS_Y);
-    }
-  }
-
   /** Channel A against channel B, newest points brightest, like a scope's XY persistence. */
   drawXY(opts: {
     a: Float64Array;
@@ -149,11 +64,11 @@ export class PlotCanvas {
     yLabel: string;
   }): void {
     if (!this.#fit()) return;
-    this.#graticule();
-    const { a, b, xRange, yRange } = opts;
-    this.#labels(xRange, yRange, formatY, formatY);
     const ctx = this.#ctx;
-    const p = this.#plot();
+    const p = plotArea(this.#width, this.#height);
+    drawGraticule(ctx, this.#width, this.#height);
+    const { a, b, xRange, yRange } = opts;
+    drawLabels(ctx, p, xRange, yRange, formatY, formatY);
     const sx = p.w / (xRange.max - xRange.min);
     const sy = p.h / (yRange.max - yRange.min);
     ctx.save();
@@ -190,7 +105,7 @@ export class PlotCanvas {
       );
     }
     ctx.restore();
-    this.#caption(opts.yLabel, opts.xLabel);
+    drawCaption(ctx, p, opts.yLabel, opts.xLabel);
   }
 
   /**
@@ -204,16 +119,18 @@ export class PlotCanvas {
     caption: string,
   ): void {
     if (!this.#fit()) return;
-    this.#graticule();
+    const ctx = this.#ctx;
+    const p = plotArea(this.#width, this.#height);
+    drawGraticule(ctx, this.#width, this.#height);
     const xRange = { min: 0, max: maxFrequency };
-    this.#labels(
+    drawLabels(
+      ctx,
+      p,
       xRange,
       dbRange,
       (v) => axisLabel(v, "Hz"),
       (v) => `${Math.round(v)} dB`,
     );
-    const ctx = this.#ctx;
-    const p = this.#plot();
     const columns = Math.max(1, Math.floor(p.w));
     const top = new Float64Array(columns);
     const yOf = (db: number) =>
@@ -276,89 +193,10 @@ export class PlotCanvas {
       }
     }
     ctx.restore();
-    this.#caption(caption, "");
-  }
-
-  /** Small labels in the corners: what is on the y axis (top left) and the x axis (bottom). */
-  #caption(topLeft: string, bottom: string): void {
-    const ctx = this.#ctx;
-    const p = this.#plot();
-    ctx.font = FONT;
-    ctx.globalAlpha = 1;
-    ctx.textBaseline = "top";
-    ctx.textAlign = "left";
-    ctx.fillStyle = "#c9d6e2";
-    ctx.fillText(topLeft, p.x + 8, p.y + 6);
-    if (bottom) {
-      ctx.textAlign = "right";
-      ctx.textBaseline = "bottom";
-      ctx.fillText(bottom, p.x + p.w - 8, p.y + p.h - 6);
-    }
+    drawCaption(ctx, p, caption, "");
   }
 
   dispose(): void {
     this.canvas.remove();
   }
-}
-
-/**
- * A range over `divisions` with a 1-2-5 value per division that holds [min, max] with a little
- * room, centred on a multiple of that value: stable as the signal wanders slightly.
- */
-export function niceRange(
-  min: number,
-  max: number,
-  divisions: number,
-): AxisRange {
-  if (!(max >= min) || !Number.isFinite(min) || !Number.isFinite(max)) {
-    return { min: -1, max: 1 };
-  }
-  const swing = Math.max(max - min, Math.abs(max) * 1e-6, 1e-12);
-  let perDiv = niceStep((swing * 1.15) / divisions).step;
-  let center = Math.round((max + min) / 2 / perDiv) * perDiv;
-  // rounding the centre can push an edge out: one step more per division then holds it
-  if (
-    center - (perDiv * divisions) / 2 > min ||
-    center + (perDiv * divisions) / 2 < max
-  ) {
-    perDiv = niceStep(perDiv * 1.01).step;
-    center = Math.round((max + min) / 2 / perDiv) * perDiv;
-  }
-  return {
-    min: center - (perDiv * divisions) / 2,
-    max: center + (perDiv * divisions) / 2,
-  };
-}
-
-/**
- * The frequency span to show: 1.5 times the frequency below which all but `tail` of the
- * spectrum's power lies (DC left out), as 10 divisions of a 1-2-5 value; the whole spectrum up
- * to Nyquist when the power is spread out (noise).
- */
-export function spectrumSpan(sp: Spectrum, tail = 1e-3): number {
-  const { frequency, db } = sp;
-  const nyquist = frequency[frequency.length - 1];
-  let total = 0;
-  for (let k = 1; k < db.length; k++) total += 10 ** (db[k] / 10);
-  let sum = 0;
-  let edge = nyquist;
-  for (let k = 1; k < db.length; k++) {
-    sum += 10 ** (db[k] / 10);
-    if (sum >= total * (1 - tail)) {
-      edge = frequency[k];
-      break;
-    }
-  }
-  const wanted = Math.max(edge * 1.5, sp.binWidth * 8);
-  if (!(wanted < nyquist * 0.7)) return nyquist;
-  // a 1-2-5 value per division, so the frequency labels are round numbers
-  return niceStep(wanted / DIVISIONS_X).step * DIVISIONS_X;
-}
-
-/** An axis label: a prefixed value without trailing zeros ("50 Hz", "1.5 kHz"). */
-export function axisLabel(v: number, unit: string): string {
-  return formatSI(v, unit, 4).replace(/(\.\d*?)0+(?= )/, "$1").replace(
-    /\.(?= )/,
-    "",
-  );
 }

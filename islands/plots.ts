@@ -3,14 +3,10 @@ import { DIVISIONS_X, DIVISIONS_Y, formatPerDiv } from "../lib/timebase.ts";
 import type { ViewState } from "../lib/view_state.ts";
 import { pairXY } from "../lib/xy.ts";
 import type { Shown } from "./acquisition.ts";
-import type { FftPeak, ScopeModel } from "./model.ts";
-import {
-  type AxisRange,
-  niceRange,
-  type PlotCanvas,
-  type SpectrumDraw,
-  spectrumSpan,
-} from "./plot_canvas.ts";
+import type { ScopeModel } from "./model.ts";
+import { type AxisRange, niceRange, spectrumSpan } from "./plot_axes.ts";
+import type { PlotCanvas, SpectrumDraw } from "./plot_canvas.ts";
+import type { FftPeak } from "./scope_state.ts";
 
 /**
  * What the XY and FFT views draw from the acquisition: pairs of two channels, or each visible

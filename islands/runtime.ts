@@ -1,10 +1,10 @@
-import { effect } from "@preact/signals";
 import { formatY, niceStep } from "../lib/grid.ts";
-import { measure } from "../lib/measure.ts";
 import type { RingBuffer } from "../lib/ring_buffer.ts";
-import type { ScopeProps, StatusBody } from "../lib/types.ts";
-import { decodeView, encodeView, type ViewState } from "../lib/view_state.ts";
+import type { ScopeProps } from "../lib/types.ts";
+import type { ViewState } from "../lib/view_state.ts";
 import { Acquisition, type Shown } from "./acquisition.ts";
+import { openLinkedView, watchView } from "./address_bar.ts";
+import type { Readout } from "./crosshair_readout.ts";
 import {
   clearAll,
   savePng,
@@ -13,18 +13,20 @@ import {
   shareUrl,
 } from "./export.ts";
 import { attachPanZoom } from "./interaction.ts";
-import { type ChannelDraw, LiveChart, type Readout } from "./live_chart.ts";
+import { listenForShortcuts } from "./keyboard.ts";
+import { LiveChart } from "./live_chart.ts";
 import { LiveFeed } from "./live_feed.ts";
-import type { MeasureRow, ScopeModel } from "./model.ts";
+import type { ScopeModel } from "./model.ts";
 import { keepOnScreen, type Mapper, placeOverlay } from "./Overlay.tsx";
 import { PlotCanvas } from "./plot_canvas.ts";
 import { Plots } from "./plots.ts";
-import { shortcutFor } from "./shortcuts.ts";
+import { Readings } from "./readings.ts";
+import { startStatusPoll } from "./status_poll.ts";
+import type { ChannelDraw } from "./trace_series.ts";
 
 // readouts people read, not animation: a few times a second is as fast as they can follow
 const MEASURE_MS = 250;
 const FFT_MS = 100;
-const STATUS_POLL_MS = 2000;
 // a link's zoom or stop waits for the snapshots, or it would hold an empty screen
 const SETTLE_MS = 700;
 
@@ -50,16 +52,7 @@ export function startScope(opts: {
 }): ScopeRuntime {
   const { model, props, chartEl, plotEl, wrapEl, mapper } = opts;
   // a shared link's view; its zoom and stop wait until the data has arrived
-  const linked = location.search.length > 1
-    ? decodeView(location.search)
-    : null;
-  let pending: Partial<ViewState> | null = null;
-  if (linked) {
-    model.view.value = { ...linked, zoom: null, running: true };
-    if (linked.zoom !== null || linked.running === false) {
-      pending = { zoom: linked.zoom, running: linked.running };
-    }
-  }
+  let pending = openLinkedView(model);
 
   const chart = new LiveChart(chartEl, (r: Readout | null) => {
     model.readout.value = r === null ? null : {
@@ -86,8 +79,8 @@ export function startScope(opts: {
   let viewDirty = true;
   let liveSinceMs: number | null = null;
   let frame = 0;
-  // set once the status poll below exists; the feed may report "live" before
-  let pollStatus = (): void => {};
+  // the status line: viewers, ingest rate and buffer fill, every couple of seconds
+  const statusPoll = startStatusPoll(model);
   const feed = new LiveFeed({
     // binary frames (no per-viewer encoding on the server, 10x cheaper to decode), and
     // snapshots cut down to the extremes of this chart's own buckets: the same picture as
@@ -102,7 +95,7 @@ export function startScope(opts: {
     },
     onConnection: (state, retryMs) => {
       // the status line counts this page among the viewers as soon as it is one
-      if (state === "live") setTimeout(() => pollStatus(), 0);
+      if (state === "live") setTimeout(() => statusPoll.now(), 0);
       model.connection.value = state;
       model.retrySeconds.value = Math.ceil(retryMs / 1000);
       liveSinceMs = state === "live" ? performance.now() : null;
@@ -117,70 +110,10 @@ export function startScope(opts: {
   let shown: Shown | null = null;
 
   // every change of the view redraws, and lands in the address bar (a shareable link)
-  let urlTimer: ReturnType<typeof setTimeout> | undefined;
-  const stopViewEffect = effect(() => {
-    const v = model.view.value;
-    model.cursors.value; // cursors move the overlay
+  const stopWatchingView = watchView(model, () => {
     viewDirty = true;
-    clearTimeout(urlTimer);
-    urlTimer = setTimeout(() => {
-      const q = encodeView(v);
-      const url = q === "" ? location.pathname : `${location.pathname}?${q}`;
-      if (url !== location.pathname + location.search) {
-        history.replaceState(null, "", url);
-      }
-    }, 300);
   });
-
-  // rate over a sliding window of received counts, sampled with each legend update
-  const rateHistory: { t: number; counts: Map<string, number> }[] = [];
-  const updateLegend = () => {
-    const now = performance.now();
-    const counts = new Map(
-      [...feed.traces].map(([name, t]) => [name, t.received]),
-    );
-    rateHistory.push({ t: now, counts });
-    while (rateHistory.length > 1 && now - rateHistory[0].t > 2000) {
-      rateHistory.shift();
-    }
-    const past = rateHistory[0];
-    const seconds = (now - past.t) / 1000;
-    const next = [...feed.traces].map(([name, trace]) => ({
-      name,
-      color: model.colorOf(name),
-      lastY: trace.ring.size > 0 ? trace.lastY : null,
-      count: trace.ring.size,
-      rate: seconds > 0
-        ? (trace.received - (past.counts.get(name) ?? 0)) / seconds
-        : 0,
-    }));
-    // an idle scope re-renders nothing: the same legend is not set again
-    const before = model.channels.peek();
-    const same = next.length === before.length &&
-      next.every((c, i) =>
-        c.name === before[i].name && c.lastY === before[i].lastY &&
-        c.count === before[i].count &&
-        Math.abs(c.rate - before[i].rate) <= 0.01 * c.rate
-      );
-    if (!same) model.channels.value = next;
-  };
-
-  const updateMeasurements = (s: Shown, v: ViewState) => {
-    const rates = new Map(model.channels.value.map((c) => [c.name, c.rate]));
-    const rows: MeasureRow[] = [];
-    for (const [name, ring] of s.record) {
-      if (v.hidden.includes(name)) continue;
-      rows.push({
-        name,
-        color: model.colorOf(name),
-        m: s.window === null
-          ? measure(ring)
-          : measure(ring, s.window.from, s.window.to),
-        rate: rates.get(name) ?? 0,
-      });
-    }
-    model.measurements.value = rows;
-  };
+  const readings = new Readings(model);
 
   const channelDraws = (s: Shown, v: ViewState): ChannelDraw[] =>
     [...s.record].map(([name, ring]) => ({
@@ -288,13 +221,13 @@ export function startScope(opts: {
     if (names !== legendNames || now - lastLegendMs >= MEASURE_MS) {
       legendNames = names;
       lastLegendMs = now;
-      updateLegend();
+      readings.legend(feed.traces);
     }
     if (hadData || redraw || shown?.changed) measureDue = true;
     if (shown && measureDue && now - lastMeasureMs >= MEASURE_MS) {
       lastMeasureMs = now;
       measureDue = false;
-      updateMeasurements(shown, v);
+      readings.measurements(shown, v);
       const source = model.triggerSource();
       const m = source === null
         ? null
@@ -320,47 +253,7 @@ export function startScope(opts: {
   resized.observe(chartEl);
   resized.observe(plotEl);
   const detach = attachPanZoom(wrapEl, () => mapper.current, model);
-
-  const onKey = (e: KeyboardEvent) => {
-    if (e.defaultPrevented) return;
-    const target = e.target as HTMLElement | null;
-    const key = {
-      key: e.key,
-      shiftKey: e.shiftKey,
-      ctrlKey: e.ctrlKey,
-      metaKey: e.metaKey,
-      altKey: e.altKey,
-      targetTag: target?.tagName ?? "BODY",
-      targetType: (target as HTMLInputElement | null)?.type,
-    };
-    const shortcut = shortcutFor(key);
-    // the help dialog takes Esc itself; other keys wait until it is closed
-    if (!shortcut || (model.helpOpen.value && e.key !== "?")) return;
-    e.preventDefault();
-    shortcut.run(model, key);
-  };
-  document.addEventListener("keydown", onKey);
-
-  // the status line: viewers, ingest rate and buffer fill, every couple of seconds
-  const poll = async () => {
-    try {
-      const res = await fetch("/status", {
-        signal: AbortSignal.timeout(5000),
-      });
-      if (res.ok) {
-        model.server.value = (await res.json()) as StatusBody;
-        model.serverError.value = null;
-      } else {
-        await res.body?.cancel();
-        model.serverError.value = `status ${res.status}`;
-      }
-    } catch {
-      model.serverError.value = "status unavailable";
-    }
-  };
-  pollStatus = () => void poll();
-  void poll();
-  const statusTimer = setInterval(poll, STATUS_POLL_MS);
+  const stopShortcuts = listenForShortcuts(model);
 
   const actions: ScopeActions = {
     csvWindow: () => {
@@ -378,10 +271,9 @@ export function startScope(opts: {
   feed.start();
   const dispose = () => {
     cancelAnimationFrame(frame);
-    clearInterval(statusTimer);
-    clearTimeout(urlTimer);
-    stopViewEffect();
-    document.removeEventListener("keydown", onKey);
+    statusPoll.stop();
+    stopWatchingView();
+    stopShortcuts();
     detach();
     resized.disconnect();
     feed.close();

@@ -1,9 +1,4 @@
-import {
-  arraySamples,
-  lowerBound,
-  type Samples,
-  upperBound,
-} from "./samples.ts";
+import { lowerBound, type Samples, upperBound } from "./samples.ts";
 
 export type Edge = "rising" | "falling";
 export type TriggerMode = "auto" | "normal" | "single";
@@ -25,8 +20,9 @@ export interface TriggerSpec {
 /**
  * The edge detector and what it carries from one sample to the next, so a scan can resume.
  * A falling edge of y is a rising edge of -y: y and the level are multiplied by `sign`.
+ * Exported for TriggerScanner (trigger_scanner.ts), which keeps one across frames.
  */
-class Detector {
+export class Detector {
   readonly sign: number;
   readonly level: number;
   readonly armBelow: number;
@@ -153,184 +149,5 @@ export function latestSweep(
     // tMin, and seek gets the arming right, so finding none there means there is none
     if (start === 0 || s.xAt(start) < tMin) return null;
     count *= 2;
-  }
-}
-
-/**
- * Follows one source's triggers incrementally: each `update` scans only the samples that
- * arrived since the previous one (x greater than the newest seen), so a trace with no triggers
- * costs nothing per frame. A new source, a changed spec, or x going back starts over.
- */
-export class TriggerScanner {
-  #source: Samples | null = null;
-  #spec: TriggerSpec | null = null;
-  #detector: Detector | null = null;
-  #doneX = -Infinity;
-  // trigger x values, ascending; those before #head fell out of the source
-  readonly #times: number[] = [];
-  // the same list as Samples, for the binary searches
-  readonly #list = arraySamples(this.#times, this.#times);
-  #head = 0;
-
-  /** Scans what arrived in `s` since the last call; never throws. */
-  update(s: Samples, spec: TriggerSpec): void {
-    const n = s.size;
-    const old = this.#spec;
-    const same = old !== null && old.level === spec.level &&
-      old.edge === spec.edge && old.hysteresis === spec.hysteresis &&
-      old.holdoffX === spec.holdoffX;
-    // x going back is a restarted sender; x0 past the last scanned x means more arrived than
-    // the source holds, so the detector's state no longer fits it
-    if (
-      !same || s !== this.#source || n === 0 || s.xAt(n - 1) < this.#doneX ||
-      s.xAt(0) > this.#doneX
-    ) {
-      this.#source = s;
-      this.#spec = { ...spec };
-      this.#detector = new Detector(spec);
-      this.#doneX = -Infinity;
-      this.#times.length = 0;
-      this.#head = 0;
-    }
-    if (n === 0) return;
-    const from = upperBound(s, this.#doneX);
-    if (from < n) {
-      this.#detector!.scan(s, from, n, this.#times);
-      this.#doneX = s.xAt(n - 1);
-    }
-    const x0 = s.xAt(0);
-    while (this.#head < this.#times.length && this.#times[this.#head] < x0) {
-      this.#head++;
-    }
-    if (this.#head > 1024 && this.#head * 2 > this.#times.length) {
-      this.#times.splice(0, this.#head);
-      this.#head = 0;
-    }
-  }
-
-  /** Trigger x values still inside the source, oldest first (a copy). */
-  triggers(): number[] {
-    return this.#times.slice(this.#head);
-  }
-
-  /** Newest trigger in [minX, maxX], or null. */
-  newest(minX: number, maxX: number): number | null {
-    const i = upperBound(this.#list, maxX, this.#head) - 1;
-    return i >= this.#head && this.#times[i] >= minX ? this.#times[i] : null;
-  }
-
-  /** Oldest trigger with x > afterX and x >= minX, or null. */
-  firstAfter(afterX: number, minX: number): number | null {
-    const i = Math.max(
-      upperBound(this.#list, afterX, this.#head),
-      lowerBound(this.#list, minX, this.#head),
-    );
-    return i < this.#times.length ? this.#times[i] : null;
-  }
-}
-
-export type SweepStatus = "trig'd" | "auto" | "ready" | "stopped";
-
-export interface SweepDecision {
-  /** left edge of the window to draw (x units), null = keep showing the previous sweep */
-  startX: number | null;
-  status: SweepStatus;
-}
-
-/**
- * Run/stop/single with auto and normal modes, as a pure state machine: the UI calls `step`
- * every frame and draws what it says. Setting `mode` directly is allowed; a mode change
- * re-arms, and `run()` with mode "single" arms one capture just as `single()` does.
- */
-export class TriggerControl {
-  readonly autoTimeoutMs: number;
-  mode: TriggerMode = "auto";
-  running = true;
-  readonly #scanner = new TriggerScanner();
-  #lastMode: TriggerMode = "auto";
-  /** trigger x of the sweep last handed out, so the same trigger is not handed out again */
-  #shownX: number | null = null;
-  /** clock of the last new trigger, or of the start of waiting */
-  #sinceMs: number | null = null;
-  /** single: only triggers after this x count (the newest x when the capture was armed) */
-  #armX: number | null = null;
-
-  constructor(opts: { autoTimeoutMs?: number } = {}) {
-    const ms = opts.autoTimeoutMs;
-    this.autoTimeoutMs = ms !== undefined && ms >= 0 && ms < Infinity
-      ? ms
-      : 200;
-  }
-
-  /** Starts (or restarts) acquiring; any trigger not yet shown counts as new. */
-  run(): void {
-    this.running = true;
-    this.#rearm();
-  }
-
-  /** Freezes the display: `step` answers "stopped" until `run` or `single`. */
-  stop(): void {
-    this.running = false;
-  }
-
-  /** Arms one capture: the next trigger gives one sweep, then `running` turns false. */
-  single(): void {
-    this.mode = "single";
-    this.run();
-  }
-
-  /**
-   * What to draw now; `nowMs` is a monotonic clock, spanX the sweep width in x units and
-   * preFraction (clamped to 0..1) the part of it before the trigger.
-   */
-  step(
-    s: Samples,
-    spec: TriggerSpec,
-    spanX: number,
-    preFraction: number,
-    nowMs: number,
-  ): SweepDecision {
-    if (!this.running) return { startX: null, status: "stopped" };
-    if (this.mode !== this.#lastMode) {
-      this.#lastMode = this.mode;
-      this.#rearm();
-    }
-    this.#sinceMs ??= nowMs;
-    this.#scanner.update(s, spec);
-    const n = s.size;
-    const pre = clampFraction(preFraction);
-    const usable = n > 0 && spanX > 0 && spanX < Infinity;
-    const lastX = n > 0 ? s.xAt(n - 1) : NaN;
-    const minX = usable ? s.xAt(0) + pre * spanX : NaN;
-    const maxX = usable ? lastX - (1 - pre) * spanX : NaN;
-    if (this.mode === "single") {
-      // armed before any data: everything that arrives is after arming
-      this.#armX ??= n > 0 ? lastX : -Infinity;
-      const t = usable ? this.#scanner.firstAfter(this.#armX, minX) : null;
-      if (t !== null && t <= maxX) {
-        this.running = false;
-        return { startX: t - pre * spanX, status: "trig'd" };
-      }
-      return { startX: null, status: "ready" };
-    }
-    const t = usable ? this.#scanner.newest(minX, maxX) : null;
-    if (t !== null && t !== this.#shownX) {
-      this.#shownX = t;
-      this.#sinceMs = nowMs;
-      return { startX: t - pre * spanX, status: "trig'd" };
-    }
-    const quietMs = nowMs - this.#sinceMs;
-    if (this.mode === "auto" && quietMs >= this.autoTimeoutMs && usable) {
-      return { startX: lastX - spanX, status: "auto" };
-    }
-    // between triggers of a slow signal the label stays "trig'd" instead of flickering
-    const recent = this.#shownX !== null && quietMs < this.autoTimeoutMs;
-    return { startX: null, status: recent ? "trig'd" : "ready" };
-  }
-
-  #rearm(): void {
-    this.#shownX = null;
-    this.#sinceMs = null;
-    this.#armX = null;
   }
 }
