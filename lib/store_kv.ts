@@ -4,6 +4,18 @@ import type { AppendResult } from "./channels.ts";
 import type { Logger } from "./log.ts";
 import type { Values } from "./ring_buffer.ts";
 import {
+  CHANNELS,
+  chunkKey,
+  chunkOf,
+  ChunkReader,
+  KV_MAX_BATCH,
+  type Meta,
+  metaKey,
+  VERSION,
+} from "./kv_layout.ts";
+import { commitAppend, commitClear, deleteClearedChunks } from "./kv_commit.ts";
+import { lockRetried } from "./kv_retry.ts";
+import {
   type Mirror,
   mirrorBatch,
   mirrorClear,
@@ -13,22 +25,8 @@ import {
   StoreUnavailable,
 } from "./store.ts";
 
-// 2048 points of two float64s: 32 KiB, half of Deno KV's 64 KiB limit on one value
-export const CHUNK_POINTS = 2048;
-/**
- * Most points one publish may carry into KV: a batch is one atomic commit (all or nothing), and
- * Deno KV takes at most 800 KiB of mutations in one (40000 points and a rewritten partial chunk
- * stay under it).
- */
-export const KV_MAX_BATCH = 40_000;
 // how long a publish waits for this instance's mirror before answering anyway
 const MIRROR_WAIT_MS = 1000;
-
-/** Per channel: the seq of the newest point appended, and of the newest point cleared. */
-interface Meta {
-  lastSeq: number;
-  clearedSeq: number;
-}
 
 export interface KvOptions {
   /** the database file; null opens the default store (the global one on Deno Deploy) */
@@ -46,19 +44,6 @@ interface Waiting {
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
-
-const CHANNELS: Deno.KvKey = ["osc", "channels"];
-// bumped by every commit; one key to watch however many channels there are (watch takes 10)
-const VERSION: Deno.KvKey = ["osc", "version"];
-const metaKey = (name: string): Deno.KvKey => ["osc", "meta", name];
-const chunkKey = (name: string, k: number): Deno.KvKey => [
-  "osc",
-  "chunk",
-  name,
-  k,
-];
-/** The chunk holding seq `seq`: chunk k holds seqs k*C+1 … (k+1)*C. */
-const chunkOf = (seq: number) => Math.floor((seq - 1) / CHUNK_POINTS);
 
 /**
  * Deno KV: points in chunks of 2048 (not a key per point), the capacity enforced by deleting
@@ -126,37 +111,12 @@ export class KvStore implements Store {
       : [channel];
     const cleared: Record<string, number> = {};
     for (const name of names) {
-      let meta: Meta | null = null;
-      for (let attempt = 0; meta === null; attempt++) {
-        const entry = await lockRetried(() => kv.get<Meta>(metaKey(name)));
-        if (entry.value === null) break;
-        const { lastSeq } = entry.value;
-        const res = await lockRetried(() =>
-          kv.atomic().check(entry)
-            .set(metaKey(name), { lastSeq, clearedSeq: lastSeq })
-            .sum(VERSION, 1n).commit()
-        );
-        if (res.ok) meta = entry.value;
-        else await contended(attempt);
-      }
+      const meta = await commitClear(kv, name);
       if (meta === null) continue;
       const { capacity } = this.options;
       cleared[name] = meta.lastSeq -
         Math.max(meta.clearedSeq, meta.lastSeq - capacity, 0);
-      // the meta above already hides the points; deleting their chunks only frees space, so
-      // it need not be atomic. The chunk seq lastSeq+1 falls in may be receiving new points.
-      const from = Math.floor(
-        Math.max(0, meta.lastSeq - capacity) / CHUNK_POINTS,
-      );
-      const to = chunkOf(meta.lastSeq + 1);
-      for (let k = from; k < to; k += 500) {
-        const op = kv.atomic();
-        for (let j = k; j < Math.min(to, k + 500); j++) {
-          op.delete(chunkKey(name, j));
-        }
-        // best effort: the clear is already committed, so a failure here must not turn into a 500
-        await lockRetried(() => op.commit()).catch(() => {});
-      }
+      await deleteClearedChunks(kv, name, meta.lastSeq, capacity);
       await this.#sync(name).catch(() => {});
     }
     return cleared;
@@ -197,7 +157,9 @@ export class KvStore implements Store {
         }
         const group = queue.splice(0, count);
         try {
-          const results = await lockRetried(() => this.#commit(channel, group));
+          const results = await lockRetried(() =>
+            commitAppend(this.#open(), channel, group, this.options)
+          );
           this.#health = "ok";
           // viewers here get the points through the mirror, like those of other instances;
           // the publishers hear back once it has them (the next commit need not wait)
@@ -223,72 +185,6 @@ export class KvStore implements Store {
       }
     } finally {
       this.#writing.delete(channel);
-    }
-  }
-
-  /** One atomic commit of several batches; retried while another instance wins the race. */
-  async #commit(channel: string, group: Waiting[]): Promise<AppendResult[]> {
-    const kv = this.#open();
-    const { capacity, maxChannels } = this.options;
-    const n = group.reduce((sum, w) => sum + w.x.length, 0);
-    for (let attempt = 0;; attempt++) {
-      const [namesEntry, metaEntry] = await kv.getMany<[string[], Meta]>([
-        CHANNELS,
-        metaKey(channel),
-      ]);
-      const names = namesEntry.value ?? [];
-      const known = names.includes(channel);
-      if (!known && names.length >= maxChannels) {
-        return group.map(() => ({ ok: false, reason: "too_many_channels" }));
-      }
-      const meta = metaEntry.value ?? { lastSeq: 0, clearedSeq: 0 };
-      const last = meta.lastSeq;
-      const op = kv.atomic().check(metaEntry);
-      if (!known) op.check(namesEntry).set(CHANNELS, [...names, channel]);
-      // points go on where the last commit stopped, rewriting its partial chunk
-      let k = chunkOf(last + 1);
-      let offset = last - k * CHUNK_POINTS;
-      let chunk = new Float64Array(
-        2 * Math.min(CHUNK_POINTS, offset + n),
-      );
-      if (offset > 0) {
-        const prev = (await kv.get<Uint8Array>(chunkKey(channel, k))).value;
-        // a cleared chunk may be gone: its points are below clearedSeq and never read
-        if (prev) chunk.set(asFloat64(prev).subarray(0, 2 * offset));
-      }
-      let left = n;
-      for (const w of group) {
-        for (let i = 0; i < w.x.length; i++) {
-          chunk[2 * offset] = w.x[i];
-          chunk[2 * offset + 1] = w.y[i];
-          offset++;
-          left--;
-          if (offset === CHUNK_POINTS || left === 0) {
-            op.set(chunkKey(channel, k), new Uint8Array(chunk.buffer));
-            k++;
-            offset = 0;
-            chunk = new Float64Array(2 * Math.min(CHUNK_POINTS, left));
-          }
-        }
-      }
-      const newLast = last + n;
-      op.set(metaKey(channel), {
-        lastSeq: newLast,
-        clearedSeq: meta.clearedSeq,
-      });
-      // whole chunks that fell out of the capacity
-      const dead = (seq: number) =>
-        Math.floor(Math.max(0, seq - capacity) / CHUNK_POINTS);
-      for (let d = dead(last); d < dead(newLast); d++) {
-        op.delete(chunkKey(channel, d));
-      }
-      op.sum(VERSION, 1n);
-      const res = await op.commit();
-      if (res.ok) {
-        let seq = last;
-        return group.map((w) => ({ ok: true, seq: seq += w.x.length }));
-      }
-      await contended(attempt);
     }
   }
 
@@ -329,44 +225,19 @@ export class KvStore implements Store {
       meta.clearedSeq,
       to - this.options.capacity,
     ) + 1;
-    const x = new Float64Array(Math.max(0, to - from + 1));
-    const y = new Float64Array(x.length);
-    // the newest run of points with no chunk missing (a clear or trim may race this read)
-    let start = from;
+    const read = new ChunkReader(from, to);
     if (from <= to) {
-      let expected = chunkOf(from);
       for await (
         const entry of kv.list<Uint8Array>({
           start: chunkKey(name, chunkOf(from)),
           end: chunkKey(name, chunkOf(to) + 1),
         })
       ) {
-        const k = entry.key[3] as number;
-        if (k !== expected) start = Math.max(start, k * CHUNK_POINTS + 1);
-        expected = k + 1;
-        const values = asFloat64(entry.value);
-        const lo = Math.max(from, k * CHUNK_POINTS + 1);
-        const hi = Math.min(to, k * CHUNK_POINTS + values.length / 2);
-        if (hi < Math.min(to, (k + 1) * CHUNK_POINTS)) {
-          // a partial chunk shorter than the meta says: written by a commit that lost
-          start = Math.max(start, hi + 1);
-        }
-        for (let seq = lo; seq <= hi; seq++) {
-          const i = 2 * (seq - 1 - k * CHUNK_POINTS);
-          x[seq - from] = values[i];
-          y[seq - from] = values[i + 1];
-        }
+        read.add(entry.key[3] as number, entry.value);
       }
-      if (expected !== chunkOf(to) + 1) start = to + 1;
     }
-    const skip = start - from;
-    mirrorBatch(
-      this.mirror,
-      name,
-      skip > 0 ? x.subarray(skip) : x,
-      skip > 0 ? y.subarray(skip) : y,
-      to,
-    );
+    const { x, y } = read.points();
+    mirrorBatch(this.mirror, name, x, y, to);
     this.#waiters.reached(name, to);
   }
 
@@ -421,40 +292,4 @@ export class KvStore implements Store {
       // closed under us; the poll covers what the watch would have seen
     }
   }
-}
-
-/**
- * Runs `fn` again while SQLite reports the file locked by another process sharing it: a race
- * like a failed check, and nothing was written.
- */
-async function lockRetried<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0;; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!/database is locked/.test(String(e))) throw e;
-      await contended(attempt);
-    }
-  }
-}
-
-/** Waits a little longer after each lost race, so contending instances spread out. */
-function contended(attempt: number): Promise<void> {
-  if (attempt > 100) {
-    throw new StoreUnavailable("the kv store is too contended to commit");
-  }
-  const ms = Math.min(50, attempt) * Math.random();
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** A stored chunk as numbers; KV hands back bytes with no alignment promise. */
-function asFloat64(bytes: Uint8Array): Float64Array {
-  if (bytes.byteOffset % 8 === 0) {
-    return new Float64Array(
-      bytes.buffer,
-      bytes.byteOffset,
-      bytes.byteLength / 8,
-    );
-  }
-  return new Float64Array(bytes.slice().buffer);
 }

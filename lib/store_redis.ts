@@ -1,7 +1,19 @@
-import { Buffer } from "node:buffer";
-import { Redis } from "ioredis";
+import type { Buffer } from "node:buffer";
+import type { Redis } from "ioredis";
 import type { AppendResult } from "./channels.ts";
 import type { Logger } from "./log.ts";
+import {
+  entryPoints,
+  fieldMap,
+  packPoints,
+  type StreamReply,
+} from "./redis_entries.ts";
+import {
+  redisClients,
+  type RedisKeys,
+  redisKeys,
+  type Scripts,
+} from "./redis_scripts.ts";
 import type { Values } from "./ring_buffer.ts";
 import {
   type Mirror,
@@ -22,50 +34,8 @@ export interface RedisOptions {
   log: Logger;
 }
 
-// One atomic step: admit the channel (within the limit), number the batch from the channel's
-// counter, and add it to the channel's stream with the seq of its last point as the entry ID.
-// Trimming by MINID keeps about `capacity` points, however big the batches are.
-// KEYS: channels zset, channel counter, seq counter, stream, events, epoch; ARGV: name, n,
-// capacity, max channels, points (float64 x,y pairs), epoch this instance numbers under
-const APPEND = `
-if redis.call('GET', KEYS[6]) ~= ARGV[6] then return -2 end
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then
-  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return -1 end
-  redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[2]), ARGV[1])
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'type', 'channel', 'channel', ARGV[1])
-end
-local last = redis.call('INCRBY', KEYS[3], tonumber(ARGV[2]))
-local keep = last - tonumber(ARGV[3]) + 1
-if keep < 0 then keep = 0 end
-redis.call('XADD', KEYS[4], 'MINID', '~', string.format('%d', keep),
-  string.format('%d', last) .. '-0', 'p', ARGV[5])
-return last
-`;
-
-// KEYS: seq counter, stream, cleared marker, events; ARGV: name, capacity
-// Returns { seq cleared through, points that were held }.
-const CLEAR = `
-local last = tonumber(redis.call('GET', KEYS[1]) or '0')
-local prev = tonumber(redis.call('GET', KEYS[3]) or '0')
-if last <= prev then return {prev, 0} end
-redis.call('XTRIM', KEYS[2], 'MAXLEN', 0)
-redis.call('SET', KEYS[3], string.format('%d', last))
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'type', 'clear',
-  'channel', ARGV[1], 'seq', string.format('%d', last))
-local oldest = last - tonumber(ARGV[2])
-if prev > oldest then oldest = prev end
-return {last, last - oldest}
-`;
-
-interface Scripts {
-  oscAppend(...args: (string | number | Buffer)[]): Promise<number>;
-  oscClear(...args: (string | number)[]): Promise<[number, number]>;
-}
-
 // how long a publish waits for this instance's follower before answering anyway
 const MIRROR_WAIT_MS = 1000;
-
-type StreamReply = [Buffer, [Buffer, Buffer[]][]][];
 
 /**
  * Redis Streams: one stream per channel, each entry a batch whose ID is the seq of its last
@@ -78,15 +48,7 @@ export class RedisStore implements Store {
   readonly kind = "redis";
   readonly #client: Redis & Scripts;
   readonly #reader: Redis;
-  readonly #keys: {
-    channels: string;
-    order: string;
-    events: string;
-    epoch: string;
-    seq: (name: string) => string;
-    stream: (name: string) => string;
-    cleared: (name: string) => string;
-  };
+  readonly #keys: RedisKeys;
   // the last entry mirrored from each channel's stream
   readonly #ids = new Map<string, string>();
   readonly #cleared = new Map<string, number>();
@@ -100,36 +62,10 @@ export class RedisStore implements Store {
   readonly #waiters = new MirrorWaiters();
 
   constructor(readonly mirror: Mirror, readonly options: RedisOptions) {
-    const p = options.prefix;
-    this.#keys = {
-      channels: `${p}:channels`,
-      order: `${p}:channel-order`,
-      events: `${p}:events`,
-      epoch: `${p}:epoch`,
-      seq: (name) => `${p}:seq:${name}`,
-      stream: (name) => `${p}:data:${name}`,
-      cleared: (name) => `${p}:cleared:${name}`,
-    };
-    const settings = {
-      lazyConnect: true,
-      // fail at once while disconnected: a publisher gets a 503 now, not a hung request
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: (times: number) => Math.min(100 * times, 1000),
-      // a server that stops answering without closing the socket (stalled, partitioned) is
-      // treated as gone: the socket is dropped and reconnected, running commands fail
-      socketTimeout: 3000,
-    };
-    this.#client = new Redis(options.url, {
-      ...settings,
-      // a publish is answered (503) within this, whatever the server does
-      commandTimeout: 2000,
-      // publishes from many requests share round trips
-      enableAutoPipelining: true,
-    }) as Redis & Scripts;
-    this.#client.defineCommand("oscAppend", { numberOfKeys: 6, lua: APPEND });
-    this.#client.defineCommand("oscClear", { numberOfKeys: 4, lua: CLEAR });
-    this.#reader = new Redis(options.url, settings);
+    this.#keys = redisKeys(options.prefix);
+    const { client, reader } = redisClients(options.url);
+    this.#client = client;
+    this.#reader = reader;
     for (
       const [role, client] of [["client", this.#client], [
         "reader",
@@ -158,11 +94,7 @@ export class RedisStore implements Store {
 
   async append(channel: string, x: Values, y: Values): Promise<AppendResult> {
     const k = this.#keys;
-    const points = new Float64Array(2 * x.length);
-    for (let i = 0; i < x.length; i++) {
-      points[2 * i] = x[i];
-      points[2 * i + 1] = y[i];
-    }
+    const points = packPoints(x, y);
     let last: number;
     try {
       last = await this.#client.oscAppend(
@@ -176,7 +108,7 @@ export class RedisStore implements Store {
         x.length,
         this.options.capacity,
         this.options.maxChannels,
-        Buffer.from(points.buffer),
+        points,
         this.#epoch ?? "",
       );
     } catch (e) {
@@ -371,34 +303,11 @@ export class RedisStore implements Store {
     const key = String(id);
     this.#ids.set(name, key);
     const lastSeq = Number(key.slice(0, key.indexOf("-")));
-    const bytes = fieldMap(fields, true).get("p");
-    if (bytes === undefined) return;
-    const pairs = new Float64Array(
-      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-    );
-    const n = pairs.length / 2;
-    const skip = Math.max(0, (this.#cleared.get(name) ?? 0) - (lastSeq - n));
-    if (skip >= n) return this.#waiters.reached(name, lastSeq);
-    const x = new Float64Array(n - skip);
-    const y = new Float64Array(n - skip);
-    for (let i = skip; i < n; i++) {
-      x[i - skip] = pairs[2 * i];
-      y[i - skip] = pairs[2 * i + 1];
-    }
+    const points = entryPoints(fields, lastSeq, this.#cleared.get(name) ?? 0);
+    if (points === null) return;
+    if (points.x.length === 0) return this.#waiters.reached(name, lastSeq);
+    const { x, y } = points;
     mirrorBatch(this.mirror, name, x, y, lastSeq);
     this.#waiters.reached(name, lastSeq);
   }
-}
-
-function fieldMap(fields: Buffer[]): Map<string, string>;
-function fieldMap(fields: Buffer[], raw: true): Map<string, Buffer>;
-function fieldMap(
-  fields: Buffer[],
-  raw = false,
-): Map<string, string | Buffer> {
-  const map = new Map<string, string | Buffer>();
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    map.set(String(fields[i]), raw ? fields[i + 1] : String(fields[i + 1]));
-  }
-  return map;
 }
