@@ -1,3 +1,4 @@
+import { RunStopButton } from "./controls/Acquire.tsx";
 import { timebaseText } from "./controls/Timebase.tsx";
 import { Stepper } from "./controls/widgets.tsx";
 import type { ScopeModel } from "./model.ts";
@@ -9,22 +10,10 @@ import type { ScopeModel } from "./model.ts";
 export function QuickBar(props: { model: ScopeModel }) {
   const { model } = props;
   const v = model.view.value;
-  const running = v.running === true;
   const triggerOn = v.trigger.enabled === true && v.roll === false;
   return (
     <div class="quick" role="group" aria-label="Main controls">
-      <button
-        type="button"
-        id="quick-run"
-        class={`btn btn-quick-run ${running ? "is-running" : "is-stopped"}`}
-        aria-pressed={running}
-        aria-label={running ? "Stop acquisition" : "Run acquisition"}
-        title="Run / Stop (Space)"
-        onClick={() => model.toggleRun()}
-      >
-        <span class="led" aria-hidden="true" />
-        {running ? "Run" : "Stop"}
-      </button>
+      <RunStopButton model={model} id="quick-run" class="btn-quick-run" />
       <button
         type="button"
         id="quick-single"

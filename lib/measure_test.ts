@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { measure } from "./measure.ts";
+import { noise } from "./noise_testing.ts";
 import { arraySamples, type Samples } from "./samples.ts";
 
 /** n samples at `rateHz` of `wave(x)`, x from 0. */
@@ -11,18 +12,6 @@ function sampled(
 ): Samples {
   const x = Float64Array.from({ length: n }, (_, i) => i / rateHz);
   return arraySamples(x, x.map(wave));
-}
-
-/** Deterministic uniform noise in [-1, 1) (mulberry32). */
-function noise(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
 }
 
 function near(actual: number | null, expected: number, tolerance: number) {

@@ -1,5 +1,6 @@
 // Signals and probes shared by the trigger tests (trigger, trigger_scanner, trigger_control);
 // only tests import this module.
+import { noise } from "./noise_testing.ts";
 import { arraySamples, type Samples } from "./samples.ts";
 import type { TriggerSpec } from "./trigger.ts";
 
@@ -9,18 +10,6 @@ export const RISING: TriggerSpec = {
   hysteresis: 0,
   holdoffX: 0,
 };
-
-/** Deterministic uniform noise in [-1, 1) (mulberry32), so failures reproduce. */
-function noise(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
 
 /** `seconds` of a sine sampled at `rateHz`, from x = `startX`. */
 export function sine(

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { TRACE_COLORS } from "../lib/palette.ts";
 import { launchChromium } from "../tools/browser.ts";
+import { columnProfile } from "./pixels.ts";
 import { post, withServer } from "./helpers.ts";
 
 const OUTPUT = new URL("./output/", import.meta.url);
@@ -130,55 +131,6 @@ function status(page: Page) {
 
 async function waitStatus(page: Page, want: string, timeout = 5000) {
   await page.locator(`[data-acq-status="${want}"]`).waitFor({ timeout });
-}
-
-/**
- * For each pixel column of the Y-T chart, the top and bottom row holding the trace colour (or
- * -1). Pixels match by hue rather than by exact value, so the anti-aliased edges of a 1 px line
- * count as the line: a thin trace shifted by a fraction of a pixel still reads the same.
- */
-function columnProfile(page: Page, hex: string) {
-  return page.evaluate((hex) => {
-    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    const peak = Math.max(...want);
-    const ratio = want.map((c) => c / peak);
-    let top: number[] = [];
-    let bottom: number[] = [];
-    for (
-      const canvas of document.querySelectorAll<HTMLCanvasElement>(
-        ".chart canvas",
-      )
-    ) {
-      const ctx = canvas.getContext("2d");
-      if (!ctx || canvas.width < 200 || canvas.height < 200) continue;
-      const { data, width, height } = ctx.getImageData(
-        0,
-        0,
-        canvas.width,
-        canvas.height,
-      );
-      if (top.length === 0) {
-        top = new Array(width).fill(-1);
-        bottom = new Array(width).fill(-1);
-      }
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const i = (y * width + x) * 4;
-          const p = Math.max(data[i], data[i + 1], data[i + 2]);
-          if (p < 70 || data[i + 3] < 200) continue;
-          let off = 0;
-          for (let c = 0; c < 3; c++) {
-            off += Math.abs(data[i + c] / p - ratio[c]);
-          }
-          if (off < 0.25) {
-            if (top[x] === -1) top[x] = y;
-            bottom[x] = y;
-          }
-        }
-      }
-    }
-    return { top, bottom };
-  }, hex);
 }
 
 /**
@@ -313,7 +265,7 @@ Deno.test({
 
       // key 1 hides channel 1: its trace, its measurements; pressed again, they return
       const traced = () =>
-        columnProfile(page, YELLOW).then((p) =>
+        columnProfile(page, YELLOW, "hue").then((p) =>
           p.top.filter((y) => y >= 0).length
         );
       assert.ok((await traced()) > 1000);
@@ -361,10 +313,10 @@ Deno.test({
         const tdiv = page.locator(".quick .stepper-value");
         assert.equal(await tdiv.textContent(), "50 ms/div");
         await page.waitForTimeout(600);
-        const a = await columnProfile(page, YELLOW);
+        const a = await columnProfile(page, YELLOW, "hue");
         await shot(page, "scope-desktop-triggered.png");
         await page.waitForTimeout(900);
-        const b = await columnProfile(page, YELLOW);
+        const b = await columnProfile(page, YELLOW, "hue");
         const still = compare(a, b, 2);
         console.log(
           `triggered: ${still.moved} of ${still.drawn} columns moved`,
@@ -379,9 +331,9 @@ Deno.test({
         await page.keyboard.press("r");
         await waitStatus(page, "roll");
         await page.waitForTimeout(400);
-        const c = await columnProfile(page, YELLOW);
+        const c = await columnProfile(page, YELLOW, "hue");
         await page.waitForTimeout(900);
-        const d = await columnProfile(page, YELLOW);
+        const d = await columnProfile(page, YELLOW, "hue");
         const rolling = compare(c, d, 2);
         assert.ok(
           rolling.moved > rolling.drawn * 0.3,
@@ -465,10 +417,10 @@ Deno.test({
         );
         await page.waitForTimeout(300);
         const held = await points();
-        const a = await columnProfile(page, YELLOW);
+        const a = await columnProfile(page, YELLOW, "hue");
         await shot(page, "scope-desktop-stopped.png");
         await page.waitForTimeout(800);
-        const b = await columnProfile(page, YELLOW);
+        const b = await columnProfile(page, YELLOW, "hue");
         assert.ok((await points()) > held + 300, "data kept arriving");
         const frozen = compare(a, b, 0);
         assert.ok(frozen.drawn > 500, `${frozen.drawn} columns drawn`);
@@ -477,7 +429,7 @@ Deno.test({
         await page.locator("#quick-run").click();
         await waitStatus(page, "roll");
         await page.waitForTimeout(800);
-        const c = await columnProfile(page, YELLOW);
+        const c = await columnProfile(page, YELLOW, "hue");
         assert.ok(compare(b, c, 1).moved > 100, "running again, it moves");
 
         // the wheel zooms about the pointer and holds the view; Live returns to it
@@ -489,10 +441,10 @@ Deno.test({
         await page.mouse.wheel(0, -400);
         await waitStatus(page, "hold");
         await page.locator(".held", { hasText: "View held" }).waitFor();
-        const zoomed = await columnProfile(page, YELLOW);
+        const zoomed = await columnProfile(page, YELLOW, "hue");
         await page.waitForTimeout(600);
         assert.equal(
-          compare(zoomed, await columnProfile(page, YELLOW), 0).moved,
+          compare(zoomed, await columnProfile(page, YELLOW, "hue"), 0).moved,
           0,
           "a held view stays put",
         );
@@ -508,12 +460,12 @@ Deno.test({
           await page.locator("#single").getAttribute("aria-pressed"),
           "true",
         );
-        const captured = await columnProfile(page, YELLOW);
+        const captured = await columnProfile(page, YELLOW, "hue");
         const before = await points();
         await page.waitForTimeout(700);
         assert.ok((await points()) > before, "data kept arriving");
         assert.equal(
-          compare(captured, await columnProfile(page, YELLOW), 0).moved,
+          compare(captured, await columnProfile(page, YELLOW, "hue"), 0).moved,
           0,
           "the single capture stays on screen",
         );

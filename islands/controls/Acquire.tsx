@@ -13,18 +13,7 @@ export function Acquire(
   return (
     <Section title="Acquire" id="sec-acquire">
       <div class="btn-row">
-        <button
-          type="button"
-          id="run-stop"
-          class={`btn btn-run ${running ? "is-running" : "is-stopped"}`}
-          aria-pressed={running}
-          aria-label={running ? "Stop acquisition" : "Run acquisition"}
-          title="Run / Stop (Space)"
-          onClick={() => model.toggleRun()}
-        >
-          <span class="led" aria-hidden="true" />
-          {running ? "Run" : "Stop"}
-        </button>
+        <RunStopButton model={model} id="run-stop" class="btn-run" />
         <button
           type="button"
           id="single"
@@ -70,5 +59,26 @@ export function Acquire(
         )}
       </div>
     </Section>
+  );
+}
+
+/** The Run/Stop key, lit while acquiring; in the panel and in the quick bar. */
+export function RunStopButton(
+  props: { model: ScopeModel; id: string; class: string },
+) {
+  const running = props.model.view.value.running === true;
+  return (
+    <button
+      type="button"
+      id={props.id}
+      class={`btn ${props.class} ${running ? "is-running" : "is-stopped"}`}
+      aria-pressed={running}
+      aria-label={running ? "Stop acquisition" : "Run acquisition"}
+      title="Run / Stop (Space)"
+      onClick={() => props.model.toggleRun()}
+    >
+      <span class="led" aria-hidden="true" />
+      {running ? "Run" : "Stop"}
+    </button>
   );
 }
