@@ -8,17 +8,8 @@ import {
   spectrum,
   WINDOW_NAMES,
 } from "./fft.ts";
-import { arraySamples, type Samples } from "./samples.ts";
-
-/** n samples of `wave(x)` at `rateHz`, x from 0. */
-function sampled(
-  wave: (x: number) => number,
-  rateHz: number,
-  n: number,
-): Samples {
-  const x = Float64Array.from({ length: n }, (_, i) => i / rateHz);
-  return arraySamples(x, x.map(wave));
-}
+import { arraySamples } from "./samples.ts";
+import { sampled } from "./signals_testing.ts";
 
 const tone = (hz: number, amplitude = 1, phase = 0.4) => (x: number) =>
   amplitude * Math.sin(2 * Math.PI * hz * x + phase);

@@ -1,18 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { measure } from "./measure.ts";
-import { noise } from "./noise_testing.ts";
-import { arraySamples, type Samples } from "./samples.ts";
-
-/** n samples at `rateHz` of `wave(x)`, x from 0. */
-function sampled(
-  wave: (x: number) => number,
-  rateHz: number,
-  n: number,
-): Samples {
-  const x = Float64Array.from({ length: n }, (_, i) => i / rateHz);
-  return arraySamples(x, x.map(wave));
-}
+import { arraySamples } from "./samples.ts";
+import { noise, sampled } from "./signals_testing.ts";
 
 function near(actual: number | null, expected: number, tolerance: number) {
   assert.ok(actual !== null, `expected ${expected}, got null`);

@@ -1,6 +1,6 @@
 // Signals and probes shared by the trigger tests (trigger, trigger_scanner, trigger_control);
 // only tests import this module.
-import { noise } from "./noise_testing.ts";
+import { noise } from "./signals_testing.ts";
 import { arraySamples, type Samples } from "./samples.ts";
 import type { TriggerSpec } from "./trigger.ts";
 
