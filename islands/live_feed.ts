@@ -94,6 +94,13 @@ export class LiveFeed {
   }
 
   #handle(msg: Message, generation: number): void {
+    if (msg.type === "remove") {
+      // gone for everyone: out of the legend, the table and the screen; a refill still
+      // running for it finds its trace replaced and lets go
+      this.#waiting.delete(msg.channel);
+      if (this.traces.delete(msg.channel)) this.options.onData();
+      return;
+    }
     const waiting = this.#waiting.get(msg.channel);
     if (waiting && msg.type !== "snapshot") {
       waiting.push(msg);
@@ -144,7 +151,9 @@ export class LiveFeed {
     } catch {
       // timed out or the network failed: handled below
     }
-    if (generation !== this.#generation) return;
+    if (generation !== this.#generation || this.traces.get(name) !== trace) {
+      return;
+    }
     const queued = this.#waiting.get(name) ?? [];
     this.#waiting.delete(name);
     if (!filled) {
@@ -153,6 +162,8 @@ export class LiveFeed {
       return;
     }
     for (const msg of queued) {
+      // removals never wait (see #handle)
+      if (msg.type === "remove") continue;
       if (msg.type === "clear") trace.clear(msg.seq);
       else if (trace.append(msg.seq, msg.x, msg.y) === "gap") {
         this.#socket?.close(4000, "gap after refill");

@@ -16,6 +16,9 @@ export type AppendResult = { ok: true; seq: number } | {
  */
 export class Channels {
   readonly #buffers = new Map<string, RingBuffer>();
+  // the highest seq any removed channel reached: a channel created later numbers above it, so
+  // a viewer (or a `?since=`) that knew the old channel never takes new points for old ones
+  #retiredSeq = 0;
 
   constructor(readonly capacity: number, readonly maxChannels: number) {}
 
@@ -40,9 +43,22 @@ export class Channels {
         return { ok: false, reason: "too_many_channels" };
       }
       buffer = new RingBuffer(this.capacity);
+      if (this.#retiredSeq > 0) buffer.resetTo(this.#retiredSeq);
       this.#buffers.set(name, buffer);
     }
     return { ok: true, seq: buffer.pushBatch(x, y) };
+  }
+
+  /**
+   * Forgets a channel, freeing its slot; returns the points it held, or null when there was no
+   * such channel. A channel created afterwards numbers above every seq this one had.
+   */
+  remove(name: string): number | null {
+    const buffer = this.#buffers.get(name);
+    if (!buffer) return null;
+    this.#retiredSeq = Math.max(this.#retiredSeq, buffer.lastSeq);
+    this.#buffers.delete(name);
+    return buffer.size;
   }
 
   /**

@@ -42,7 +42,7 @@ export class Hub {
   // each subscriber with the encoding it wants its frames in
   readonly #subscribers = new Map<Subscriber, Encoding>();
   readonly #pending = new Map<string, Pending>();
-  readonly #clears = new Map<string, number>();
+  readonly #clears = new Map<string, { seq: number; remove: boolean }>();
   readonly #schedule: Schedule;
   #cancel: (() => void) | null = null;
   #lastFlush = -Infinity;
@@ -98,9 +98,23 @@ export class Hub {
 
   /** Queues a clear; points queued for the channel before it are moot and dropped. */
   clear(channel: string, lastSeq: number): void {
+    this.#queueClear(channel, lastSeq, false);
+  }
+
+  /** Queues the removal of a channel: viewers drop it, not just its points. */
+  remove(channel: string, lastSeq: number): void {
+    this.#queueClear(channel, lastSeq, true);
+  }
+
+  #queueClear(channel: string, seq: number, remove: boolean): void {
     if (this.#subscribers.size === 0) return;
     this.#pending.delete(channel);
-    this.#clears.set(channel, lastSeq);
+    // a removal followed by a clear of the re-created channel still removes the old one
+    const queued = this.#clears.get(channel);
+    this.#clears.set(channel, {
+      seq: Math.max(seq, queued?.seq ?? 0),
+      remove: remove || queued?.remove === true,
+    });
     this.#arm();
   }
 
@@ -127,8 +141,16 @@ export class Hub {
    */
   flush(): void {
     this.#lastFlush = this.#now();
-    const events: [channel: string, seq: number, x?: Values, y?: Values][] = [];
-    for (const [channel, seq] of this.#clears) events.push([channel, seq]);
+    const events: [
+      channel: string,
+      seq: number,
+      x: Values | null,
+      y: Values | null,
+      remove?: boolean,
+    ][] = [];
+    for (const [channel, { seq, remove }] of this.#clears) {
+      events.push([channel, seq, null, null, remove]);
+    }
     for (const [channel, p] of this.#pending) {
       const [x, y] = concatTail(p, this.options.maxDeltaPoints);
       events.push([channel, p.lastSeq, x, y]);
@@ -140,10 +162,15 @@ export class Hub {
     const encoded = (encoding: Encoding) => {
       let list = frames.get(encoding);
       if (!list) {
-        list = events.map(([channel, seq, x, y]) =>
+        list = events.map(([channel, seq, x, y, remove]) =>
           x && y
             ? encodeFrame(encoding, "points", channel, seq, x, y)
-            : encodeClearFrame(encoding, channel, seq)
+            : encodeClearFrame(
+              encoding,
+              channel,
+              seq,
+              remove ? "remove" : "clear",
+            )
         );
         frames.set(encoding, list);
       }

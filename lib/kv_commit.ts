@@ -1,4 +1,4 @@
-// The atomic commits KvStore makes on Deno KV: appending batches and clearing a channel.
+// The atomic commits KvStore makes on Deno KV: appending batches and removing a channel.
 // Each is checked against the channel's meta, so seqs stay unique and ordered however many
 // instances share the store.
 import type { AppendResult } from "./channels.ts";
@@ -9,8 +9,10 @@ import {
   chunkOf,
   fillChunks,
   firstLiveChunk,
+  FLOOR,
   type Meta,
   metaKey,
+  startAfter,
   VERSION,
 } from "./kv_layout.ts";
 import { contended, lockRetried } from "./kv_retry.ts";
@@ -29,19 +31,22 @@ export async function commitAppend(
   const { capacity, maxChannels } = limits;
   const n = group.reduce((sum, w) => sum + w.x.length, 0);
   for (let attempt = 0;; attempt++) {
-    const [namesEntry, metaEntry] = await kv.getMany<[string[], Meta]>([
-      CHANNELS,
-      metaKey(channel),
-    ]);
+    const [namesEntry, metaEntry, floorEntry] = await kv.getMany<
+      [string[], Meta, number]
+    >([CHANNELS, metaKey(channel), FLOOR]);
     const names = namesEntry.value ?? [];
     const known = names.includes(channel);
     if (!known && names.length >= maxChannels) {
       return group.map(() => ({ ok: false, reason: "too_many_channels" }));
     }
-    const meta = metaEntry.value ?? { lastSeq: 0, clearedSeq: 0 };
+    // a new channel starts above every removed one; its seqs up to there read as cleared
+    const start = startAfter(floorEntry.value ?? 0);
+    const meta = metaEntry.value ?? { lastSeq: start, clearedSeq: start };
     const last = meta.lastSeq;
     const op = kv.atomic().check(metaEntry);
-    if (!known) op.check(namesEntry).set(CHANNELS, [...names, channel]);
+    if (!known) {
+      op.check(namesEntry, floorEntry).set(CHANNELS, [...names, channel]);
+    }
     // the partial chunk the last commit ended in is rewritten with the new points after it
     const partial = chunkOf(last + 1);
     const prev = last > partial * CHUNK_POINTS
@@ -71,46 +76,51 @@ export async function commitAppend(
 }
 
 /**
- * Marks every point of channel `name` cleared, in one commit checked against its meta. Returns
- * the meta from before the clear, or null for a channel with none.
+ * Removes channel `name` in one commit: out of the channel list (its slot is free), its meta
+ * gone, the store's floor raised to its last seq. Returns the meta it had, or null for a
+ * channel with none. Its chunks are left for `deleteChunks`.
  */
-export async function commitClear(
+export async function commitRemove(
   kv: Deno.Kv,
   name: string,
 ): Promise<Meta | null> {
-  let meta: Meta | null = null;
-  for (let attempt = 0; meta === null; attempt++) {
-    const entry = await lockRetried(() => kv.get<Meta>(metaKey(name)));
-    if (entry.value === null) break;
-    const { lastSeq } = entry.value;
+  for (let attempt = 0;; attempt++) {
+    const [namesEntry, metaEntry, floorEntry] = await lockRetried(() =>
+      kv.getMany<[string[], Meta, number]>([CHANNELS, metaKey(name), FLOOR])
+    );
+    const meta = metaEntry.value;
+    if (meta === null) return null;
     const res = await lockRetried(() =>
-      kv.atomic().check(entry)
-        .set(metaKey(name), { lastSeq, clearedSeq: lastSeq })
+      kv.atomic().check(namesEntry, metaEntry, floorEntry)
+        .set(CHANNELS, (namesEntry.value ?? []).filter((n) => n !== name))
+        .delete(metaKey(name))
+        .set(FLOOR, Math.max(floorEntry.value ?? 0, meta.lastSeq))
         .sum(VERSION, 1n).commit()
     );
-    if (res.ok) meta = entry.value;
-    else await contended(attempt);
+    if (res.ok) return meta;
+    await contended(attempt);
   }
-  return meta;
 }
 
-/** Deletes the chunks a clear through seq `lastSeq` left behind; never rejects. */
-export async function deleteClearedChunks(
+/**
+ * Deletes the chunks of a removed channel that held seqs up to `lastSeq`; never rejects. A
+ * channel of the same name created since starts in a later chunk, so none of its are touched.
+ */
+export async function deleteChunks(
   kv: Deno.Kv,
   name: string,
   lastSeq: number,
   capacity: number,
 ): Promise<void> {
-  // the meta already hides the points; deleting their chunks only frees space, so it need
-  // not be atomic. The chunk seq lastSeq+1 falls in may be receiving new points.
+  // the meta is gone already; deleting the chunks only frees space, so it need not be atomic
   const from = firstLiveChunk(lastSeq, capacity);
-  const to = chunkOf(lastSeq + 1);
+  const to = chunkOf(lastSeq) + 1;
   for (let k = from; k < to; k += 500) {
     const op = kv.atomic();
     for (let j = k; j < Math.min(to, k + 500); j++) {
       op.delete(chunkKey(name, j));
     }
-    // best effort: the clear is already committed, so a failure here must not turn into a 500
+    // best effort: the removal is already committed, so a failure here must not turn into a 500
     await lockRetried(() => op.commit()).catch(() => {});
   }
 }

@@ -18,6 +18,8 @@ export interface Meta {
 }
 
 export const CHANNELS: Deno.KvKey = ["osc", "channels"];
+// the highest seq any removed channel reached; a channel created later numbers above it
+export const FLOOR: Deno.KvKey = ["osc", "floor"];
 // bumped by every commit; one key to watch however many channels there are (watch takes 10)
 export const VERSION: Deno.KvKey = ["osc", "version"];
 export const metaKey = (name: string): Deno.KvKey => ["osc", "meta", name];
@@ -29,6 +31,13 @@ export const chunkKey = (name: string, k: number): Deno.KvKey => [
 ];
 /** The chunk holding seq `seq`: chunk k holds seqs k*C+1 … (k+1)*C. */
 export const chunkOf = (seq: number) => Math.floor((seq - 1) / CHUNK_POINTS);
+
+/**
+ * The seq a new channel's numbering starts after: above `floor`, rounded up to a whole chunk so
+ * that no chunk of a removed channel of the same name is ever shared with (or deleted under) it.
+ */
+export const startAfter = (floor: number) =>
+  Math.ceil(floor / CHUNK_POINTS) * CHUNK_POINTS;
 
 /** The first chunk still within `capacity` points of seq `lastSeq`; those before it are dead. */
 export const firstLiveChunk = (lastSeq: number, capacity: number) =>

@@ -193,12 +193,15 @@ export function publish(
   return state.store.append(channel, x, y);
 }
 
-/** Clears one channel, or all when `channel` is null; resolves with points removed per channel. */
-export function clearChannels(
+/**
+ * Removes one channel, or all when `channel` is null, freeing their slots; resolves with the
+ * points each held.
+ */
+export function removeChannels(
   state: State,
   channel: string | null,
 ): Promise<Record<string, number>> {
-  return state.store.clear(channel);
+  return state.store.remove(channel);
 }
 
 /**

@@ -26,8 +26,12 @@ export interface Store {
     x: Values,
     y: Values,
   ): AppendResult | Promise<AppendResult>;
-  /** Clears one channel, or all when `channel` is null; resolves with points removed per channel. */
-  clear(channel: string | null): Promise<Record<string, number>>;
+  /**
+   * Removes one channel, or all when `channel` is null, freeing their slots on every instance;
+   * resolves with the points each held. A channel created afterwards numbers its points above
+   * every seq a removed channel had.
+   */
+  remove(channel: string | null): Promise<Record<string, number>>;
   /** Stops following changes and lets go of connections; what was stored stays stored. */
   close(): Promise<void>;
 }
@@ -65,9 +69,22 @@ export function mirrorClear(
   channel: string,
   seq: number,
 ): number {
+  // viewers hear of channels this instance holds; a clear of one it never held is moot
+  if (!mirror.channels.get(channel)) return 0;
   const removed = mirror.channels.clearThrough(channel, seq);
   mirror.hub.clear(channel, seq);
   return removed;
+}
+
+/** Mirrors the removal of `channel`, whose last seq was `seq`; returns the points it held. */
+export function mirrorRemove(
+  mirror: Mirror,
+  channel: string,
+  seq: number,
+): number {
+  const removed = mirror.channels.remove(channel);
+  if (removed !== null) mirror.hub.remove(channel, seq);
+  return removed ?? 0;
 }
 
 /** The default: the mirror is the store. Fastest, and gone when the process ends. */
@@ -87,16 +104,16 @@ export class MemoryStore implements Store {
     return result;
   }
 
-  clear(channel: string | null): Promise<Record<string, number>> {
+  remove(channel: string | null): Promise<Record<string, number>> {
     const { channels } = this.mirror;
-    const cleared: Record<string, number> = {};
+    const removed: Record<string, number> = {};
     for (const name of channel === null ? channels.names() : [channel]) {
       const buffer = channels.get(name);
       if (buffer) {
-        cleared[name] = mirrorClear(this.mirror, name, buffer.lastSeq);
+        removed[name] = mirrorRemove(this.mirror, name, buffer.lastSeq);
       }
     }
-    return Promise.resolve(cleared);
+    return Promise.resolve(removed);
   }
 
   close(): Promise<void> {
@@ -179,8 +196,8 @@ export class LazyStore implements Store {
     return this.#opened().append(channel, x, y);
   }
 
-  clear(channel: string | null): Promise<Record<string, number>> {
-    return this.#opened().clear(channel);
+  remove(channel: string | null): Promise<Record<string, number>> {
+    return this.#opened().remove(channel);
   }
 
   async close(): Promise<void> {

@@ -13,12 +13,13 @@ import {
   metaKey,
   VERSION,
 } from "./kv_layout.ts";
-import { commitAppend, commitClear, deleteClearedChunks } from "./kv_commit.ts";
+import { commitAppend, commitRemove, deleteChunks } from "./kv_commit.ts";
 import { lockRetried } from "./kv_retry.ts";
 import {
   type Mirror,
   mirrorBatch,
   mirrorClear,
+  mirrorRemove,
   MirrorWaiters,
   type Store,
   type StoreHealth,
@@ -104,22 +105,22 @@ export class KvStore implements Store {
     });
   }
 
-  async clear(channel: string | null): Promise<Record<string, number>> {
+  async remove(channel: string | null): Promise<Record<string, number>> {
     const kv = this.#open();
     const names = channel === null
       ? (await kv.get<string[]>(CHANNELS)).value ?? []
       : [channel];
-    const cleared: Record<string, number> = {};
+    const removed: Record<string, number> = {};
     for (const name of names) {
-      const meta = await commitClear(kv, name);
+      const meta = await commitRemove(kv, name);
       if (meta === null) continue;
       const { capacity } = this.options;
-      cleared[name] = meta.lastSeq -
+      removed[name] = meta.lastSeq -
         Math.max(meta.clearedSeq, meta.lastSeq - capacity, 0);
-      await deleteClearedChunks(kv, name, meta.lastSeq, capacity);
+      await deleteChunks(kv, name, meta.lastSeq, capacity);
       await this.#sync(name).catch(() => {});
     }
-    return cleared;
+    return removed;
   }
 
   async close(): Promise<void> {
@@ -209,8 +210,14 @@ export class KvStore implements Store {
     const kv = this.#kv;
     if (kv === null) return;
     const meta = (await kv.get<Meta>(metaKey(name))).value;
-    if (meta === null) return;
     const { channels } = this.mirror;
+    if (meta === null) {
+      // removed (by any instance): drop it here too
+      const held = channels.get(name);
+      if (held) mirrorRemove(this.mirror, name, held.lastSeq);
+      this.#cleared.delete(name);
+      return;
+    }
     if (meta.clearedSeq > (this.#cleared.get(name) ?? 0)) {
       mirrorClear(this.mirror, name, meta.clearedSeq);
       this.#cleared.set(name, meta.clearedSeq);
@@ -254,6 +261,10 @@ export class KvStore implements Store {
         if (kv === null) return;
         const names = (await kv.get<string[]>(CHANNELS)).value ?? [];
         for (const name of names) await this.#sync(name);
+        // channels held here that the store no longer lists: their sync finds them removed
+        for (const name of this.mirror.channels.names()) {
+          if (!names.includes(name)) await this.#sync(name);
+        }
       } while (this.#refreshAgain && !this.#closed);
     })().finally(() => (this.#refreshing = null));
     this.#refreshing = run;

@@ -19,6 +19,7 @@ import {
   type Mirror,
   mirrorBatch,
   mirrorClear,
+  mirrorRemove,
   MirrorWaiters,
   type Store,
   type StoreHealth,
@@ -104,6 +105,7 @@ export class RedisStore implements Store {
         k.stream(channel),
         k.events,
         k.epoch,
+        k.floor,
         channel,
         x.length,
         this.options.capacity,
@@ -129,29 +131,32 @@ export class RedisStore implements Store {
     return { ok: true, seq: last };
   }
 
-  async clear(channel: string | null): Promise<Record<string, number>> {
+  async remove(channel: string | null): Promise<Record<string, number>> {
     const k = this.#keys;
-    const cleared: Record<string, number> = {};
+    const removed: Record<string, number> = {};
     try {
       const names = channel === null
         ? await this.#client.zrange(k.channels, 0, -1)
         : [channel];
       for (const name of names) {
-        const [seq, held] = await this.#client.oscClear(
+        const [seq, held] = await this.#client.oscRemove(
+          k.channels,
           k.seq(name),
           k.stream(name),
           k.cleared(name),
           k.events,
+          k.floor,
           name,
           this.options.capacity,
         );
-        cleared[name] = held;
-        this.#clearMirror(name, seq);
+        if (seq < 0) continue;
+        removed[name] = held;
+        this.#removeMirror(name, seq);
       }
     } catch (e) {
       throw this.#unavailable(e);
     }
-    return cleared;
+    return removed;
   }
 
   async close(): Promise<void> {
@@ -214,7 +219,14 @@ export class RedisStore implements Store {
     this.#epoch = epoch;
     const last = await r.xrevrange(k.events, "+", "-", "COUNT", 1);
     const eventsId = last[0]?.[0] ?? "0-0";
-    for (const name of await r.zrange(k.channels, 0, -1)) {
+    const listed = await r.zrange(k.channels, 0, -1);
+    // removed while this instance was not following
+    for (const name of this.mirror.channels.names()) {
+      if (!listed.includes(name)) {
+        this.#removeMirror(name, this.mirror.channels.get(name)!.lastSeq);
+      }
+    }
+    for (const name of listed) {
       const cleared = Number(await r.get(k.cleared(name)) ?? 0);
       this.#clearMirror(name, cleared);
       for (;;) {
@@ -264,21 +276,30 @@ export class RedisStore implements Store {
           reply.map(([key, entries]) => [String(key), entries]),
         );
         // events first: a new channel joins the next read; a clear applies by seq, so
-        // applying it before or after the same read's points gives the same result
+        // applying it before or after the same read's points gives the same result; a
+        // removal drops the points this read holds from before it (a re-created channel's
+        // number above it)
+        const removedAt = new Map<string, number>();
         for (const [id, fields] of byKey.get(k.events) ?? []) {
           this.#eventsId = String(id);
           const event = fieldMap(fields);
           const name = event.get("channel");
           if (name === undefined) continue;
-          if (event.get("type") === "channel" && !this.#ids.has(name)) {
+          const type = event.get("type");
+          if (type === "channel" && !this.#ids.has(name)) {
             this.#ids.set(name, "0-0");
-          } else if (event.get("type") === "clear") {
+          } else if (type === "clear") {
             this.#clearMirror(name, Number(event.get("seq")));
+          } else if (type === "remove") {
+            const seq = Number(event.get("seq"));
+            removedAt.set(name, seq);
+            this.#removeMirror(name, seq);
           }
         }
         for (const name of names) {
+          const removed = removedAt.get(name) ?? 0;
           for (const entry of byKey.get(k.stream(name)) ?? []) {
-            this.#mirrorEntry(name, entry);
+            if (entrySeq(entry) > removed) this.#mirrorEntry(name, entry);
           }
         }
       } catch (e) {
@@ -288,6 +309,14 @@ export class RedisStore implements Store {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
+  }
+
+  #removeMirror(name: string, seq: number): void {
+    this.#cleared.delete(name);
+    // the follower reads it again from the start once it is re-created (a "channel" event)
+    this.#ids.delete(name);
+    mirrorRemove(this.mirror, name, seq);
+    this.#waiters.reached(name, seq);
   }
 
   #clearMirror(name: string, seq: number): void {
@@ -300,9 +329,8 @@ export class RedisStore implements Store {
 
   /** Mirrors one stream entry, without the points a clear has removed since it was written. */
   #mirrorEntry(name: string, [id, fields]: [Buffer, Buffer[]]): void {
-    const key = String(id);
-    this.#ids.set(name, key);
-    const lastSeq = Number(key.slice(0, key.indexOf("-")));
+    this.#ids.set(name, String(id));
+    const lastSeq = entrySeq([id, fields]);
     const points = entryPoints(fields, lastSeq, this.#cleared.get(name) ?? 0);
     if (points === null) return;
     if (points.x.length === 0) return this.#waiters.reached(name, lastSeq);
@@ -310,4 +338,10 @@ export class RedisStore implements Store {
     mirrorBatch(this.mirror, name, x, y, lastSeq);
     this.#waiters.reached(name, lastSeq);
   }
+}
+
+/** The seq of a stream entry's last point: its ID is `<seq>-0`. */
+function entrySeq([id]: [Buffer, Buffer[]]): number {
+  const key = String(id);
+  return Number(key.slice(0, key.indexOf("-")));
 }

@@ -19,7 +19,7 @@ function memory(maxChannels = 2) {
   return { store: new MemoryStore(mirror), mirror, frames };
 }
 
-Deno.test("MemoryStore - append numbers, stores and queues for viewers; clear reports what went", async () => {
+Deno.test("MemoryStore - append numbers, stores and queues for viewers; remove frees the slot", async () => {
   const { store, mirror, frames } = memory();
   assert.deepEqual(store.append("a", [1, 2], [3, 4]), { ok: true, seq: 2 });
   assert.deepEqual(store.append("b", [1], [1]), { ok: true, seq: 1 });
@@ -29,10 +29,13 @@ Deno.test("MemoryStore - append numbers, stores and queues for viewers; clear re
   });
   mirror.hub.flush();
   assert.equal(frames.length, 2);
-  assert.deepEqual(await store.clear("a"), { a: 2 });
-  assert.deepEqual(await store.clear(null), { a: 0, b: 1 });
-  assert.equal(mirror.channels.get("a")!.lastSeq, 2);
-  assert.deepEqual(store.append("a", [9], [9]), { ok: true, seq: 3 });
+  assert.deepEqual(await store.remove("a"), { a: 2 });
+  assert.equal(mirror.channels.get("a"), undefined);
+  // the slot is free, and the new channel numbers above the removed one
+  assert.deepEqual(store.append("c", [1], [1]), { ok: true, seq: 3 });
+  assert.deepEqual(await store.remove(null), { b: 1, c: 1 });
+  assert.equal(mirror.channels.count, 0);
+  assert.deepEqual(store.append("a", [9], [9]), { ok: true, seq: 4 });
 });
 
 Deno.test("MirrorWaiters - a waiter is let go when its seq is reached, or at its time limit", async () => {

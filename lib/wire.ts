@@ -15,13 +15,21 @@ export interface PointsMessage {
   y: number[];
 }
 
+/** The channel's points through `seq` are gone; the channel stays and newer points follow. */
 export interface ClearMessage {
   type: "clear";
   channel: string;
   seq: number;
 }
 
-export type ServerMessage = PointsMessage | ClearMessage;
+/** The channel is gone (its last point had `seq`): out of the legend, the table and the screen. */
+export interface RemoveMessage {
+  type: "remove";
+  channel: string;
+  seq: number;
+}
+
+export type ServerMessage = PointsMessage | ClearMessage | RemoveMessage;
 
 /** The JSON text of a snapshot or points message. */
 export function encodePoints(
@@ -36,8 +44,14 @@ export function encodePoints(
   },"seq":${seq},"x":[${x.join(",")}],"y":[${y.join(",")}]}`;
 }
 
-export function encodeClear(channel: string, seq: number): string {
-  return JSON.stringify({ type: "clear", channel, seq } satisfies ClearMessage);
+export function encodeClear(
+  channel: string,
+  seq: number,
+  type: "clear" | "remove" = "clear",
+): string {
+  return JSON.stringify(
+    { type, channel, seq } satisfies ClearMessage | RemoveMessage,
+  );
 }
 
 /**
@@ -49,11 +63,11 @@ export type Encoding = "json" | "f64";
 
 export type Frame = string | Uint8Array;
 
-const TYPE_CODES = { snapshot: 1, points: 2, clear: 3 } as const;
-const TYPE_NAMES = ["", "snapshot", "points", "clear"] as const;
+const TYPE_CODES = { snapshot: 1, points: 2, clear: 3, remove: 4 } as const;
+const TYPE_NAMES = ["", "snapshot", "points", "clear", "remove"] as const;
 
 /**
- * A binary frame, little-endian: byte 0 the type (1 snapshot, 2 points, 3 clear), byte 1 zero,
+ * A binary frame, little-endian: byte 0 the type (1 snapshot, 2 points, 3 clear, 4 remove), byte 1 zero,
  * bytes 2-3 the channel name's UTF-8 length L, then the name, zero-padded to a multiple of 8;
  * then float64 seq, float64 n, n float64 x, n float64 y (columns, so each is one typed view).
  */
@@ -97,7 +111,8 @@ export type BinaryMessage =
     x: Float64Array;
     y: Float64Array;
   }
-  | ClearMessage;
+  | ClearMessage
+  | RemoveMessage;
 
 /** Reads a frame made by `encodeBinary`; null when it is not one. */
 export function decodeBinary(buf: ArrayBuffer): BinaryMessage | null {
@@ -110,7 +125,7 @@ export function decodeBinary(buf: ArrayBuffer): BinaryMessage | null {
   if (buf.byteLength < head + 16) return null;
   const channel = new TextDecoder().decode(new Uint8Array(buf, 4, length));
   const seq = view.getFloat64(head, true);
-  if (type === "clear") return { type, channel, seq };
+  if (type === "clear" || type === "remove") return { type, channel, seq };
   const n = view.getFloat64(head + 8, true);
   if (!Number.isInteger(n) || buf.byteLength !== head + 16 + 16 * n) {
     return null;
@@ -138,13 +153,14 @@ export function encodeFrame(
     : encodePoints(type, channel, seq, x, y);
 }
 
-/** A clear message in the given encoding. */
+/** A clear or remove message in the given encoding. */
 export function encodeClearFrame(
   encoding: Encoding,
   channel: string,
   seq: number,
+  type: "clear" | "remove" = "clear",
 ): Frame {
   return encoding === "f64"
-    ? encodeBinary("clear", channel, seq)
-    : encodeClear(channel, seq);
+    ? encodeBinary(type, channel, seq)
+    : encodeClear(channel, seq, type);
 }

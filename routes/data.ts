@@ -2,7 +2,12 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "../lib/http_error.ts";
 import { csvChunks, jsonChunks, type NamedSlice } from "../lib/export.ts";
-import { clearChannels, decimated, publish, type State } from "../lib/state.ts";
+import {
+  decimated,
+  publish,
+  removeChannels,
+  type State,
+} from "../lib/state.ts";
 import {
   checkChannel,
   failureMessage,
@@ -190,7 +195,7 @@ export function dataRoutes(state: State): Hono {
     const name = knownChannel(state, c.req.query("channel"));
     return c.json({
       status: "success",
-      cleared: await clearChannels(state, name),
+      cleared: await removeChannels(state, name),
     });
   });
 

@@ -212,7 +212,7 @@ Deno.test("nginx - two instances on one redis behind nginx: every point reaches 
     }
     for (const v of viewers) {
       await v.until((ms) => ms.some((m) => m.type !== "clear" && m.seq === 20));
-      const xs = v.messages.flatMap((m) => m.type === "clear" ? [] : m.x);
+      const xs = v.messages.flatMap((m) => "x" in m ? m.x : []);
       assert.deepEqual(xs, Array.from({ length: 20 }, (_, i) => i + 1));
     }
     // and both instances hold all 20, numbered alike

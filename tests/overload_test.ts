@@ -137,9 +137,7 @@ Deno.test("overload - a publisher far above the rate limit gets 429s while a pol
 
       // the viewer saw every one of B's points, in order
       const politeYs = (m: ServerMessage[]) =>
-        m.flatMap((x) =>
-          x.type !== "clear" && x.channel === "polite" ? x.y : []
-        );
+        m.flatMap((x) => "y" in x && x.channel === "polite" ? x.y : []);
       await watcher.until((m) => politeYs(m).length >= POLITE_POSTS);
       assert.deepEqual(
         politeYs(watcher.messages),

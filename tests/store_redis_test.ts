@@ -40,7 +40,7 @@ Deno.test("redis - publish to one instance, a viewer on the other gets it in seq
     );
     assert.ok(Date.now() - sent < 1000);
     const m = v.messages.find((m) => m.type === "points")!;
-    assert.deepEqual(m.type !== "clear" && [m.channel, m.seq, m.x, m.y], [
+    assert.deepEqual("x" in m && [m.channel, m.seq, m.x, m.y], [
       "probe",
       3,
       [1, 2, 3],

@@ -71,16 +71,16 @@ Deno.test("/ws - a burst of posts is coalesced, in seq order, with nothing lost"
   });
 });
 
-Deno.test("/ws - a clear reaches viewers", async () => {
+Deno.test("/ws - a removal reaches viewers", async () => {
   await withServer({}, async (base) => {
     await post(base, { y: [1, 2, 3] });
     const v = viewer(base);
     try {
       await v.until((m) => m.length >= 1);
       await send(`${base}/data?channel=default`, { method: "DELETE" });
-      await v.until((m) => m.some((x) => x.type === "clear"));
+      await v.until((m) => m.some((x) => x.type === "remove"));
       assert.deepEqual(v.messages.at(-1), {
-        type: "clear",
+        type: "remove",
         channel: "default",
         seq: 3,
       });
