@@ -39,6 +39,9 @@ const REJECTION: Record<number, Parameters<State["count"]["rejected"]>[0]> = {
   429: "rate_limited",
 };
 
+/** Where points are published: refusals there are counted and shown on the page. */
+const PUBLISH_PATHS = new Set(["/data", "/api/v2/write", "/write"]);
+
 /** Builds the whole oscilloscope — buffers, hub, routes — for one configuration. */
 export function createApp(config: Config, options: StateOptions = {}): App {
   const state = createState(config, options);
@@ -62,9 +65,9 @@ export function createApp(config: Config, options: StateOptions = {}): App {
     // HSTS belongs to whoever terminates TLS, not to a server that may speak plain HTTP
     strictTransportSecurity: false,
   });
-  // requests in progress, so a shutdown can wait for them: Deno's server.shutdown() cuts off
-  // bodies still being uploaded, which would fail requests it had already started
-  let inFlight = 0;
+  // requests in progress (state.inFlight), so a shutdown can wait for them: Deno's
+  // server.shutdown() cuts off bodies still being uploaded, which would fail requests it had
+  // already started
   let drained = (): void => {};
   const record = observer(state);
   const app = new Hono()
@@ -81,11 +84,11 @@ export function createApp(config: Config, options: StateOptions = {}): App {
           },
         );
       }
-      inFlight++;
+      state.inFlight++;
       try {
         await next();
       } finally {
-        if (--inFlight === 0) drained();
+        if (--state.inFlight === 0) drained();
         record(c, started);
       }
     })
@@ -139,7 +142,9 @@ export function createApp(config: Config, options: StateOptions = {}): App {
     )
     .onError((err, c) => {
       if (err instanceof StoreUnavailable) {
-        if (c.req.method === "POST") state.count.rejected("store_unavailable");
+        if (c.req.method === "POST") {
+          state.count.rejected("store_unavailable", err.message);
+        }
         c.header("Retry-After", "1");
         return c.json({
           status: "error",
@@ -148,14 +153,14 @@ export function createApp(config: Config, options: StateOptions = {}): App {
       }
       // refused publishes are counted here rather than in a middleware: the hot path of an
       // accepted point then pays for nothing
-      if (c.req.method === "POST" && c.req.path === "/data") {
+      if (c.req.method === "POST" && PUBLISH_PATHS.has(c.req.path)) {
         const status = err instanceof HttpError || err instanceof HTTPException
           ? err.status
           : bodyCutOff(err)
           ? 400
           : 500;
         const reason = REJECTION[status];
-        if (reason) state.count.rejected(reason);
+        if (reason) state.count.rejected(reason, (err as Error).message);
       }
       // every error reaches the client as the JSON the original's clients already parse
       if (err instanceof HttpError) {
@@ -199,14 +204,17 @@ export function createApp(config: Config, options: StateOptions = {}): App {
   }, 1000);
   // body time limits are enforced to within this interval
   const bodies = setInterval(() => state.deadlines.sweep(), 100);
-  // event-loop lag: how late a 250 ms timer fires; the worst since the last scrape is reported
-  let expected = performance.now() + 250;
+  // event-loop lag: how late a 50 ms timer fires. The load shedder hears every reading; the
+  // worst since the last scrape is reported
+  let expected = performance.now() + LAG_PROBE_MS;
   let worstLagMs = 0;
   const lag = setInterval(() => {
     const now = performance.now();
-    worstLagMs = Math.max(worstLagMs, now - expected);
-    expected = now + 250;
-  }, 250);
+    const late = Math.max(0, now - expected);
+    worstLagMs = Math.max(worstLagMs, late);
+    state.shedder.observeLag(late);
+    expected = now + LAG_PROBE_MS;
+  }, LAG_PROBE_MS);
   state.metrics.gauge(
     "osc_event_loop_lag_seconds",
     "Worst event-loop delay since the last scrape.",
@@ -243,7 +251,7 @@ export function createApp(config: Config, options: StateOptions = {}): App {
         viewer.close(1001, "server shutting down");
       }
       const done = new Promise<void>((resolve) => {
-        if (inFlight === 0) return resolve();
+        if (state.inFlight === 0) return resolve();
         const timer = setTimeout(resolve, limitMs);
         drained = () => {
           clearTimeout(timer);
@@ -262,6 +270,9 @@ function bodyCutOff(err: unknown): boolean {
     name === "Interrupted" ||
     name === "UnexpectedEof" || err instanceof Deno.errors.BadResource;
 }
+
+/** How often the event loop's delay is measured. */
+const LAG_PROBE_MS = 50;
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 10_000;

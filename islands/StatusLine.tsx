@@ -35,6 +35,19 @@ export function StatusLine(props: { model: ScopeModel }) {
           : "– viewers"}
       </span>
       <span data-status="ingest">ingest {formatRate(rate)}</span>
+      {server && (server.refused.perSecond ?? 0) > 0 && (
+        // never silent: a publisher losing points shows here, with the server's reason
+        <span
+          data-status="refused"
+          class="st-bad"
+          title={server.refused.last?.message ?? ""}
+        >
+          refused {formatRate(server.refused.perSecond!)}
+          {server.refused.last
+            ? ` (${server.refused.last.reason.replaceAll("_", " ")})`
+            : ""}
+        </span>
+      )}
       <span
         data-status="buffer"
         title={held === null ? "" : `${held} points on the server`}

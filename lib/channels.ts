@@ -19,6 +19,7 @@ export class Channels {
   // the highest seq any removed channel reached: a channel created later numbers above it, so
   // a viewer (or a `?since=`) that knew the old channel never takes new points for old ones
   #retiredSeq = 0;
+  #received = 0;
 
   constructor(readonly capacity: number, readonly maxChannels: number) {}
 
@@ -35,6 +36,11 @@ export class Channels {
     return this.#buffers.size;
   }
 
+  /** Points this instance has taken in since it started, from any publisher or replica. */
+  get received(): number {
+    return this.#received;
+  }
+
   /** Appends a batch, creating the channel if the limit allows; stores nothing on refusal. */
   append(name: string, x: Values, y: Values): AppendResult {
     let buffer = this.#buffers.get(name);
@@ -46,6 +52,7 @@ export class Channels {
       if (this.#retiredSeq > 0) buffer.resetTo(this.#retiredSeq);
       this.#buffers.set(name, buffer);
     }
+    this.#received += x.length;
     return { ok: true, seq: buffer.pushBatch(x, y) };
   }
 
@@ -88,6 +95,7 @@ export class Channels {
     const nx = skip > 0 ? x.slice(skip) : x;
     const ny = skip > 0 ? y.slice(skip) : y;
     buffer.pushBatch(nx, ny);
+    this.#received += nx.length;
     return { x: nx, y: ny };
   }
 

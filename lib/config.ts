@@ -25,9 +25,16 @@ export interface Config {
   viewersMaxBufferTotal: number;
   /** take the client address from the last X-Forwarded-For hop (only behind a proxy you run) */
   trustProxy: boolean;
-  /** POST and DELETE requests per second per client address (0: unlimited), and the burst */
+  /**
+   * A fixed cap on POST and DELETE requests per second per client address (0, the default:
+   * none), and its burst; for public deployments
+   */
   publishRate: number;
   publishBurst: number;
+  /** event-loop delay past which the heaviest publishers are refused (0: never) */
+  overloadLagMs: number;
+  /** requests in progress past which the heaviest publishers are refused */
+  overloadInFlight: number;
   /** WebSocket viewers in all, and per client address */
   maxViewers: number;
   maxViewersPerAddress: number;
@@ -193,8 +200,16 @@ export function loadConfig(env: Env): Config {
       64 * 1024 ** 3,
     ),
     trustProxy: flag(env, "OSC_TRUST_PROXY"),
-    publishRate: integer(env, "OSC_PUBLISH_RATE", 200, 0, 10_000_000),
+    publishRate: integer(env, "OSC_PUBLISH_RATE", 0, 0, 10_000_000),
     publishBurst: integer(env, "OSC_PUBLISH_BURST", 400, 1, 10_000_000),
+    overloadLagMs: integer(env, "OSC_OVERLOAD_LAG_MS", 100, 0, 60_000),
+    overloadInFlight: integer(
+      env,
+      "OSC_OVERLOAD_IN_FLIGHT",
+      2000,
+      1,
+      10_000_000,
+    ),
     maxViewers: integer(env, "OSC_MAX_VIEWERS", 1000, 1, 1_000_000),
     maxViewersPerAddress: integer(
       env,

@@ -50,7 +50,8 @@ Deno.test("config - a bad value names its variable", () => {
 Deno.test("config - hardening settings: defaults, flags, lists and checks", () => {
   const c = loadConfig({});
   assert.equal(c.trustProxy, false);
-  assert.equal(c.publishRate, 200);
+  assert.equal(c.publishRate, 0, "no fixed cap unless one is chosen");
+  assert.equal(c.overloadLagMs, 100);
   assert.equal(c.maxViewers, 1000);
   assert.equal(c.viewToken, null);
   assert.deepEqual(c.frameAncestors, ["'self'"]);

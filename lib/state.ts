@@ -10,6 +10,7 @@ import type { Viewer, ViewerEvent } from "./viewer.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { Deadlines } from "./deadlines.ts";
+import { LoadShedder } from "./load_shedder.ts";
 import { encodeFrame, type Encoding, type Frame } from "./wire.ts";
 
 /** What the server counts as it goes, for /metrics. */
@@ -24,6 +25,7 @@ export interface Counts {
       | "unauthorized"
       | "timeout"
       | "store_unavailable",
+    message?: string,
   ): void;
   viewer(
     event:
@@ -53,6 +55,15 @@ export interface State {
   deadlines: Deadlines;
   /** set once a shutdown has begun */
   draining: boolean;
+  /** requests being served now (read by the load shedder and the shutdown drain) */
+  inFlight: number;
+  /** refuses the heaviest publishers while the server is saturated */
+  shedder: LoadShedder;
+  /** publish requests refused, and the latest reason, for /status */
+  refused: {
+    requests: number;
+    last: { reason: string; message: string } | null;
+  };
 }
 
 export interface StateOptions {
@@ -130,6 +141,7 @@ export function createState(config: Config, options: StateOptions = {}): State {
     "1 while the store answers, 0 while publishes are refused with 503.",
     () => [[{ store: store.kind }, store.health === "ok" ? 1 : 0]],
   );
+  const refused: State["refused"] = { requests: 0, last: null };
   return {
     config,
     store,
@@ -140,12 +152,22 @@ export function createState(config: Config, options: StateOptions = {}): State {
     metrics,
     count: {
       accepted: (n) => accepted({}, n),
-      rejected: (reason) => rejected({ reason }),
+      rejected: (reason, message) => {
+        rejected({ reason });
+        refused.requests++;
+        refused.last = { reason, message: message ?? reason };
+      },
       viewer: (event) => viewerEvents({ event }),
     },
     log,
     deadlines: new Deadlines(),
     draining: false,
+    inFlight: 0,
+    shedder: new LoadShedder({
+      maxLagMs: config.overloadLagMs,
+      maxInFlight: config.overloadInFlight,
+    }),
+    refused,
   };
 }
 

@@ -33,6 +33,15 @@ export interface StatusBody {
   }[];
   /** points stored per second, over the time since the previous sample (null on the first) */
   pointsPerSecond: number | null;
+  /**
+   * Publish requests this instance refused (any 4xx or 503): in all, per second over the same
+   * window as the rate, and the latest one's reason, so a refusal is never silent
+   */
+  refused: {
+    total: number;
+    perSecond: number | null;
+    last: { reason: string; message: string } | null;
+  };
   /** where points are kept, and whether it takes them now (publishes get 503 while "down") */
   store: { kind: "memory" | "kv" | "redis"; health: "ok" | "down" };
 }

@@ -16,7 +16,7 @@ import {
   type Parsed,
   parseJson,
 } from "../lib/validate.ts";
-import { publishRateLimit, requireViewToken } from "./guard.ts";
+import { publishAdmission, requireViewToken } from "./guard.ts";
 import { requireToken } from "./publish_auth.ts";
 
 const ALLOW = "GET, HEAD, POST, DELETE";
@@ -40,10 +40,8 @@ export function dataRoutes(state: State): Hono {
           "body",
         ),
     );
-  // the rate limit comes before the token check, so guessing tokens is rate limited too
-  if (config.publishRate > 0) {
-    app.on(["POST", "DELETE"], "/", publishRateLimit(state));
-  }
+  // admission comes before the token check, so guessing tokens is limited too
+  app.on(["POST", "DELETE"], "/", publishAdmission(state));
   if (config.publishToken) {
     app.on(["POST", "DELETE"], "/", requireToken(config.publishToken));
   }

@@ -24,18 +24,34 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
   }
 }
 
-/** 429 with Retry-After once a client address spends its publish budget; nothing is stored. */
-export function publishRateLimit(state: State): MiddlewareHandler {
+/**
+ * The publish admission: while the server is saturated, 429 with Retry-After for the addresses
+ * sending more than their share; with OSC_PUBLISH_RATE set, also a fixed cap per address.
+ * Nothing is stored from a refused request.
+ */
+export function publishAdmission(state: State): MiddlewareHandler {
   const { publishRate, publishBurst, trustProxy } = state.config;
-  const limiter = new RateLimiter(publishRate, publishBurst);
+  const limiter = publishRate > 0
+    ? new RateLimiter(publishRate, publishBurst)
+    : null;
   return async (c, next) => {
-    const taken = limiter.take(clientAddress(c, trustProxy));
-    if (!taken.ok) {
+    const address = clientAddress(c, trustProxy);
+    const taken = limiter?.take(address);
+    if (taken && !taken.ok) {
       throw new HttpError(
         429,
-        `too many requests from this address: at most ${publishRate}/s (bursts of ${publishBurst}); retry in ${taken.retryAfterSeconds} s`,
+        `too many requests from this address: at most ${publishRate}/s (bursts of ${publishBurst}, set by OSC_PUBLISH_RATE); send points in batches (an array, columns or lines per request) or retry in ${taken.retryAfterSeconds} s`,
         "rate",
         { "Retry-After": String(taken.retryAfterSeconds) },
+      );
+    }
+    const admitted = state.shedder.admit(address, state.inFlight);
+    if (!admitted.ok) {
+      throw new HttpError(
+        429,
+        `the server is saturated (${admitted.cause}) and this address sends more requests than its share; send points in batches (an array, columns or lines per request) or retry in ${admitted.retryAfterSeconds} s`,
+        "rate",
+        { "Retry-After": String(admitted.retryAfterSeconds) },
       );
     }
     await next();

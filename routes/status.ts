@@ -13,10 +13,11 @@ const MIN_RATE_WINDOW_MS = 1000;
 export function statusRoutes(state: State): Hono {
   const app = new Hono();
   if (state.config.viewToken) app.get("/", requireViewToken(state));
-  // the rate comes from seqs, which count every point ever stored per channel; one sample
+  // the rates come from counts of every point taken in and every publish refused; one sample
   // shared by all pollers, so many open pages do not shorten each other's window
-  let sample: { atMs: number; total: number } | null = null;
+  let sample: { atMs: number; total: number; refused: number } | null = null;
   let rate: number | null = null;
+  let refusedRate: number | null = null;
   app.get("/", (c) => {
     const channels = state.channels.names().map((name) => {
       const buffer = state.channels.get(name)!;
@@ -27,20 +28,29 @@ export function statusRoutes(state: State): Hono {
         lastSeq: buffer.lastSeq,
       };
     });
-    const total = channels.reduce((n, ch) => n + ch.lastSeq, 0);
+    const total = state.channels.received;
+    const refused = state.refused.requests;
     const nowMs = performance.now();
     if (sample === null) {
-      sample = { atMs: nowMs, total };
+      sample = { atMs: nowMs, total, refused };
     } else if (nowMs - sample.atMs >= MIN_RATE_WINDOW_MS) {
-      // a channel cleared and recreated never lowers seqs, so this is never negative
-      rate = Math.max(0, (total - sample.total) * 1000 / (nowMs - sample.atMs));
-      sample = { atMs: nowMs, total };
+      const seconds = (nowMs - sample.atMs) / 1000;
+      rate = (total - sample.total) / seconds;
+      refusedRate = (refused - sample.refused) / seconds;
+      sample = { atMs: nowMs, total, refused };
     }
     const body: StatusBody = {
       viewers: state.viewers.size,
       capacity: state.config.capacity,
       channels,
       pointsPerSecond: rate === null ? null : Math.round(rate * 10) / 10,
+      refused: {
+        total: refused,
+        perSecond: refusedRate === null
+          ? null
+          : Math.round(refusedRate * 10) / 10,
+        last: state.refused.last,
+      },
       store: { kind: state.store.kind, health: state.store.health },
     };
     return c.json(body, 200, { "cache-control": "no-store" });

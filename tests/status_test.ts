@@ -12,6 +12,7 @@ Deno.test("GET /status - viewers, per-channel buffer fill and the ingest rate", 
       capacity: 1000,
       channels: [],
       pointsPerSecond: null,
+      refused: { total: 0, perSecond: null, last: null },
       store: { kind: "memory", health: "ok" },
     });
 
@@ -63,5 +64,20 @@ Deno.test("GET /status - a private scope answers it only with the view token", a
     assert.equal(opened.json.viewers, 0);
     const wrong = await send(`${base}/status?token=nope`);
     assert.equal(wrong.status, 401);
+  });
+});
+
+Deno.test("GET /status - refused publishes are counted, with the latest reason", async () => {
+  await withServer({ OSC_MAX_CHANNELS: "1" }, async (base) => {
+    await send(`${base}/status`);
+    assert.equal((await post(base, { y: 1 })).status, 200);
+    assert.equal((await post(base, { y: "abc" })).status, 400);
+    assert.equal((await post(base, { y: 1, channel: "two" })).status, 409);
+    await new Promise((r) => setTimeout(r, 1050));
+    const status = (await send(`${base}/status`)).json;
+    assert.equal(status.refused.total, 2);
+    assert.ok(status.refused.perSecond > 1 && status.refused.perSecond < 2.1);
+    assert.equal(status.refused.last.reason, "channel_limit");
+    assert.match(status.refused.last.message, /the limit is 1/);
   });
 });
