@@ -1,3 +1,4 @@
+import { receiveTimes } from "./receive_time.ts";
 import type { Values } from "./ring_buffer.ts";
 
 /**
@@ -30,6 +31,8 @@ export interface ParseOptions {
   nowSeconds: number;
   /** the `?channel=` query parameter, if any */
   queryChannel?: string | null;
+  /** the x of a channel's newest point, from which values without x are spread */
+  lastX?: (channel: string) => number | null;
 }
 
 // What Python's float() accepted in the original and senders still send: plain decimals,
@@ -106,13 +109,20 @@ export function parseBatch(body: unknown, opts: ParseOptions): Parsed {
   }
 
   let result: Parsed;
+  // values without x are spread after the channel's newest point (see receive_time.ts)
+  const spread = (n: number) =>
+    receiveTimes(
+      n,
+      opts.nowSeconds,
+      opts.lastX?.(channel ?? DEFAULT_CHANNEL),
+    );
   if (Array.isArray(body)) {
-    result = parseRows(body, opts, agree);
+    result = parseRows(body, opts, agree, spread);
   } else if (isRecord(body)) {
     const bad = agree(body.channel, "channel");
     if (bad) return bad;
     result = Array.isArray(body.y)
-      ? parseColumns(body, opts)
+      ? parseColumns(body, opts, spread)
       : parsePoint(body, opts);
   } else {
     return fail(
@@ -143,6 +153,7 @@ function parseRows(
   rows: unknown[],
   opts: ParseOptions,
   agree: (value: unknown, field: string) => Failure | null,
+  spread: (n: number) => Float64Array,
 ): Parsed {
   if (rows.length === 0) return fail("points", "must not be empty");
   if (rows.length > opts.maxBatch) {
@@ -154,6 +165,7 @@ function parseRows(
   }
   const x = new Float64Array(rows.length);
   const y = new Float64Array(rows.length);
+  let missing = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (!isRecord(row)) {
@@ -173,15 +185,19 @@ function parseRows(
         return fail(`points[${i}].x`, "must be a finite number");
       }
     }
+    if (row.x === undefined) missing++;
     x[i] = xi;
     y[i] = yi;
   }
+  // rows that all lack x are spread like a column; where only some do, those get the time
+  if (missing === rows.length) x.set(spread(rows.length));
   return { ok: true, batch: { channel: "", x, y } };
 }
 
 function parseColumns(
   body: Record<string, unknown>,
   opts: ParseOptions,
+  spread: (n: number) => Float64Array,
 ): Parsed {
   const ys = body.y as unknown[];
   const n = ys.length;
@@ -194,7 +210,24 @@ function parseColumns(
     );
   }
   let xs: unknown[] | undefined;
-  if (body.x !== undefined) {
+  let sampled: { x0: number; dx: number } | null = null;
+  if (body.dx !== undefined || body.x0 !== undefined) {
+    if (body.x !== undefined) {
+      return fail("dx", "cannot be given with x; send x, or dx (and x0)");
+    }
+    if (body.dx === undefined) return fail("dx", "is required with x0");
+    const dx = toFiniteNumber(body.dx);
+    if (!(dx > 0)) return fail("dx", "must be a number greater than 0");
+    let x0 = opts.nowSeconds - (n - 1) * dx;
+    if (body.x0 !== undefined) {
+      x0 = toFiniteNumber(body.x0);
+      if (Number.isNaN(x0)) return fail("x0", "must be a finite number");
+    }
+    if (!Number.isFinite(x0 + (n - 1) * dx)) {
+      return fail("dx", "takes x past the largest finite number");
+    }
+    sampled = { x0, dx };
+  } else if (body.x !== undefined) {
     if (!Array.isArray(body.x)) {
       return fail("x", "must be an array when y is an array");
     }
@@ -206,7 +239,7 @@ function parseColumns(
     }
     xs = body.x;
   }
-  const x = new Float64Array(n);
+  const x = xs || sampled ? new Float64Array(n) : spread(n);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const yi = toFiniteNumber(ys[i]);
@@ -216,8 +249,9 @@ function parseColumns(
       const xi = toFiniteNumber(xs[i]);
       if (Number.isNaN(xi)) return fail(`x[${i}]`, "must be a finite number");
       x[i] = xi;
-    } else {
-      x[i] = opts.nowSeconds;
+    } else if (sampled) {
+      // x0 + i·dx rather than a running sum, so error does not build up over a long column
+      x[i] = sampled.x0 + i * sampled.dx;
     }
   }
   return { ok: true, batch: { channel: "", x, y } };

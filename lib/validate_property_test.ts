@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { receiveTimes } from "./receive_time.ts";
 import {
   CHANNEL_PATTERN,
   DEFAULT_CHANNEL,
@@ -254,7 +255,10 @@ const rowsCase: fc.Arbitrary<ValidCase> = fc.tuple(
     queryChannel: place.inQuery ? place.name : undefined,
     expected: {
       channel: tagged || place.inQuery ? place.name : DEFAULT_CHANNEL,
-      x: rows.map((r) => r.x?.value ?? NOW_SECONDS),
+      // rows that all lack x are spread like a column; otherwise the missing get the time
+      x: rows.every((r) => r.x === undefined)
+        ? [...receiveTimes(rows.length, NOW_SECONDS, null)]
+        : rows.map((r) => r.x?.value ?? NOW_SECONDS),
       y: rows.map((r) => r.y.value),
     },
   };
@@ -274,7 +278,9 @@ const columnsCase: fc.Arbitrary<ValidCase> = fc.tuple(
   queryChannel: place.inQuery ? place.name : undefined,
   expected: {
     channel: place.inBody || place.inQuery ? place.name : DEFAULT_CHANNEL,
-    x: pairs.map(([x]) => hasX ? x.value : NOW_SECONDS),
+    x: hasX
+      ? pairs.map(([x]) => x.value)
+      : [...receiveTimes(pairs.length, NOW_SECONDS, null)],
     y: pairs.map(([, y]) => y.value),
   },
 }));

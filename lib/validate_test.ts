@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Values } from "./ring_buffer.ts";
 import {
   type Failure,
   failureMessage,
@@ -44,14 +45,61 @@ Deno.test("validate - one point, a batch and columns", () => {
 
 Deno.test("validate - a missing x becomes the receive time", () => {
   assert.deepEqual(ok(parse({ y: 1 })).x, [opts.nowSeconds]);
-  assert.deepEqual(ok(parse({ y: [1, 2] })).x, [
-    opts.nowSeconds,
-    opts.nowSeconds,
-  ]);
   assert.deepEqual(ok(parse([{ y: 1 }, { x: 5, y: 2 }])).x, [
     opts.nowSeconds,
     5,
   ]);
+});
+
+Deno.test("validate - y columns without x are spread up to the receive time, not stacked on it", () => {
+  const now = opts.nowSeconds;
+  const round = (xs: Values) => [...xs].map((v) => Math.round(v * 1e6) / 1e6);
+  // no recent point on the channel: 1 ms apart
+  assert.deepEqual(
+    round(ok(parse({ y: [1, 2, 3] })).x),
+    round([now - 0.002, now - 0.001, now]),
+  );
+  // after the channel's newest point (0.3 s ago): evenly over the time since
+  const after = parseBatch({ y: [1, 2, 3] }, {
+    ...opts,
+    lastX: (name) => name === "default" ? now - 0.3 : null,
+  });
+  assert.deepEqual(
+    round(ok(after).x),
+    round([now - 0.2, now - 0.1, now]),
+  );
+  // rows that all lack x too
+  assert.deepEqual(round(ok(parse([{ y: 1 }, { y: 2 }])).x), round([
+    now - 0.001,
+    now,
+  ]));
+});
+
+Deno.test("validate - sampled columns: x = x0 + i·dx, ending at the receive time without x0", () => {
+  const now = opts.nowSeconds;
+  assert.deepEqual(ok(parse({ y: [1, 2, 3], dx: 0.5, x0: 10 })).x, [
+    10,
+    10.5,
+    11,
+  ]);
+  const x = ok(parse({ y: [1, 2, 3], dx: "0.001" })).x;
+  assert.equal(x[2], now);
+  assert.ok(Math.abs(x[0] - (now - 0.002)) < 1e-9);
+  const bad = (body: unknown, field: string, reason: RegExp) => {
+    const p = parse(body);
+    assert.equal(p.ok, false, JSON.stringify(body));
+    if (!p.ok) {
+      assert.equal(p.field, field);
+      assert.match(p.reason, reason);
+    }
+  };
+  bad({ y: [1], dx: 0 }, "dx", /greater than 0/);
+  bad({ y: [1], dx: -1 }, "dx", /greater than 0/);
+  bad({ y: [1], dx: "abc" }, "dx", /greater than 0/);
+  bad({ y: [1], x0: 5 }, "dx", /required with x0/);
+  bad({ y: [1], x: [1], dx: 1 }, "dx", /cannot be given with x/);
+  bad({ y: [1], dx: 1, x0: "nan" }, "x0", /finite/);
+  bad({ y: [1, 2], dx: 1e308, x0: 1e308 }, "dx", /largest finite/);
 });
 
 Deno.test("validate - decimal strings are numbers as Python's float() read them", () => {

@@ -428,3 +428,29 @@ Deno.test("GET /data?max_points - M4 keeps the picture in a fraction of the poin
     );
   });
 });
+
+Deno.test("POST /data - sampled columns and y-only columns draw a trace, not a vertical line", async () => {
+  await withServer({}, async (base) => {
+    const sampled = await post(base, { y: [1, 2, 3], dx: 0.5, x0: 10 }, {
+      query: "?channel=s",
+    });
+    assert.equal(sampled.status, 200, sampled.text);
+    assert.deepEqual((await send(`${base}/data?channel=s`)).json.channels.s.x, [
+      10,
+      10.5,
+      11,
+    ]);
+    await post(base, { y: [1, 2, 3, 4] }, { query: "?channel=y" });
+    await new Promise((r) => setTimeout(r, 50));
+    await post(base, { y: [5, 6, 7, 8] }, { query: "?channel=y" });
+    const x: number[] =
+      (await send(`${base}/data?channel=y`)).json.channels.y.x;
+    assert.equal(new Set(x).size, 8, "every point has its own x");
+    for (let i = 1; i < x.length; i++) assert.ok(x[i] > x[i - 1], `x[${i}]`);
+    // the second column fills the time since the first ended
+    assert.ok(x[7] - x[3] > 0.04 && x[7] - x[3] < 1, `${x[7] - x[3]} s`);
+    const bad = await post(base, { y: [1], dx: 0 });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.field, "dx");
+  });
+});
