@@ -7,6 +7,8 @@ export class HttpError extends Error {
     message: string,
     readonly field?: string,
     readonly headers?: Record<string, string>,
+    /** more members of the error body, e.g. how much of a stream was stored before it failed */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
   }

@@ -33,6 +33,11 @@ export interface ParseOptions {
   queryChannel?: string | null;
   /** the x of a channel's newest point, from which values without x are spread */
   lastX?: (channel: string) => number | null;
+  /**
+   * "later": values without x get NaN, for a caller that spreads them over several lines read
+   * together (a stream); by default they get their receive time here
+   */
+  missingX?: "now" | "later";
 }
 
 // What Python's float() accepted in the original and senders still send: plain decimals,
@@ -111,7 +116,7 @@ export function parseBatch(body: unknown, opts: ParseOptions): Parsed {
   let result: Parsed;
   // values without x are spread after the channel's newest point (see receive_time.ts)
   const spread = (n: number) =>
-    receiveTimes(
+    opts.missingX === "later" ? new Float64Array(n).fill(NaN) : receiveTimes(
       n,
       opts.nowSeconds,
       opts.lastX?.(channel ?? DEFAULT_CHANNEL),
@@ -138,7 +143,7 @@ function parsePoint(body: Record<string, unknown>, opts: ParseOptions): Parsed {
   if (body.y === undefined) return fail("y", "is required");
   const y = toFiniteNumber(body.y);
   if (Number.isNaN(y)) return fail("y", "must be a finite number");
-  let x = opts.nowSeconds;
+  let x = opts.missingX === "later" ? NaN : opts.nowSeconds;
   if (body.x !== undefined) {
     x = toFiniteNumber(body.x);
     if (Number.isNaN(x)) return fail("x", "must be a finite number");
@@ -178,7 +183,7 @@ function parseRows(
     if (Number.isNaN(yi)) {
       return fail(`points[${i}].y`, "must be a finite number");
     }
-    let xi = opts.nowSeconds;
+    let xi = opts.missingX === "later" ? NaN : opts.nowSeconds;
     if (row.x !== undefined) {
       xi = toFiniteNumber(row.x);
       if (Number.isNaN(xi)) {

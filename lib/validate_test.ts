@@ -69,10 +69,13 @@ Deno.test("validate - y columns without x are spread up to the receive time, not
     round([now - 0.2, now - 0.1, now]),
   );
   // rows that all lack x too
-  assert.deepEqual(round(ok(parse([{ y: 1 }, { y: 2 }])).x), round([
-    now - 0.001,
-    now,
-  ]));
+  assert.deepEqual(
+    round(ok(parse([{ y: 1 }, { y: 2 }])).x),
+    round([
+      now - 0.001,
+      now,
+    ]),
+  );
 });
 
 Deno.test("validate - sampled columns: x = x0 + i·dx, ending at the receive time without x0", () => {

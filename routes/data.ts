@@ -17,6 +17,7 @@ import {
   parseJson,
 } from "../lib/validate.ts";
 import { publishAdmission, requireViewToken } from "./guard.ts";
+import { mediaType, publishLines, streamedFormat } from "./publish_lines.ts";
 import { requireToken } from "./publish_auth.ts";
 
 const ALLOW = "GET, HEAD, POST, DELETE";
@@ -47,9 +48,16 @@ export function dataRoutes(state: State): Hono {
   }
   if (config.viewToken) app.get("/", requireViewToken(state));
 
+  const limited = limitBody(config.maxBodyBytes, withinTime);
   app.post(
     "/",
-    limitBody(config.maxBodyBytes, withinTime),
+    (c, next) => {
+      // line bodies stream in and are stored as they come; everything else is read whole
+      const format = streamedFormat(c);
+      return format === null
+        ? limited(c, next)
+        : publishLines(c, state, format);
+    },
     async (c) => {
       const opts = {
         maxBatch: config.maxBatch,
@@ -59,7 +67,7 @@ export function dataRoutes(state: State): Hono {
       };
       let parsed: Parsed;
       if (
-        c.req.header("content-type")?.startsWith("application/octet-stream")
+        mediaType(c.req.header("content-type")) === "application/octet-stream"
       ) {
         const bytes = new Uint8Array(
           await withinTime(c.req.arrayBuffer()),
@@ -70,15 +78,17 @@ export function dataRoutes(state: State): Hono {
             "; this looks like JSON, which must not be sent as application/octet-stream";
         }
       } else {
-        // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original read it
-        const json = parseJson(
-          await withinTime(c.req.text()),
-        );
-        if (!json.ok) {
-          throw new HttpError(
-            400,
-            failureMessage(json),
-            json.field,
+        // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original
+        // read it. What is not a JSON object or array (`seq 1 100 | curl --data-binary @-`) is
+        // read as lines
+        const text = await withinTime(c.req.text());
+        const json = parseJson(text);
+        if (!json.ok || typeof json.value === "number") {
+          return publishLines(
+            c,
+            state,
+            "sniff",
+            new Blob([text]).stream().getReader(),
           );
         }
         parsed = parseBatch(json.value, opts);
