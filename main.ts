@@ -11,6 +11,7 @@ import { createState, type State, type StateOptions } from "./lib/state.ts";
 import { StoreUnavailable } from "./lib/store.ts";
 import { enforceBudget } from "./lib/viewer.ts";
 import { dataRoutes } from "./routes/data.ts";
+import { influxRoutes } from "./routes/influx.ts";
 import { metricsRoutes, observer } from "./routes/metrics.ts";
 import { pageRoutes } from "./routes/page.tsx";
 import { statusRoutes } from "./routes/status.ts";
@@ -38,9 +39,6 @@ const REJECTION: Record<number, Parameters<State["count"]["rejected"]>[0]> = {
   413: "too_large",
   429: "rate_limited",
 };
-
-/** Where points are published: refusals there are counted and shown on the page. */
-const PUBLISH_PATHS = new Set(["/data", "/api/v2/write", "/write"]);
 
 /** Builds the whole oscilloscope — buffers, hub, routes — for one configuration. */
 export function createApp(config: Config, options: StateOptions = {}): App {
@@ -124,6 +122,7 @@ export function createApp(config: Config, options: StateOptions = {}): App {
     .route("/data", dataRoutes(state))
     .route("/ws", wsRoutes(state))
     .route("/status", statusRoutes(state))
+    .route("/", influxRoutes(state))
     .route("/", pageRoutes(state))
     // the bundle's name is fixed: browsers revalidate it every time and get 304 while unchanged
     .use("/static/*", etag(), async (c, next) => {
@@ -153,7 +152,8 @@ export function createApp(config: Config, options: StateOptions = {}): App {
       }
       // refused publishes are counted here rather than in a middleware: the hot path of an
       // accepted point then pays for nothing
-      if (c.req.method === "POST" && PUBLISH_PATHS.has(c.req.path)) {
+      // (the InfluxDB routes count their own, answering in InfluxDB's shape)
+      if (c.req.method === "POST" && c.req.path === "/data") {
         const status = err instanceof HttpError || err instanceof HTTPException
           ? err.status
           : bodyCutOff(err)
@@ -171,6 +171,7 @@ export function createApp(config: Config, options: StateOptions = {}): App {
           status: "error",
           message: err.message,
           field: err.field,
+          ...err.extra,
         }, err.status);
       }
       if (err instanceof HTTPException) {
