@@ -4,6 +4,8 @@
 //   deno task send --url http://localhost:8080/data
 //   deno task send --wave sine --rate 200 --batch 20 --channel sine1
 //   deno task send --token "$OSC_PUBLISH_TOKEN" --count 100
+//   deno task send --format lines --rate 1000 --channel uno    (one streamed text body)
+//   deno task send --format influx --rate 100 --batch 10       (line protocol, /api/v2/write)
 import { parseArgs } from "node:util";
 
 const { values: opts } = parseArgs({
@@ -21,6 +23,10 @@ const { values: opts } = parseArgs({
     step: { type: "string", default: "1" }, // x increment per point
     count: { type: "string" }, // stop after this many points
     token: { type: "string" },
+    // json | ndjson | lines | influx | binary
+    format: { type: "string", default: "json" },
+    // JSON columns as {"y":[…],"dx":step} instead of x values
+    dx: { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -30,7 +36,14 @@ if (opts.help) {
   console.log(
     `usage: deno task send [--url URL] [--rate N] [--batch N] [--channel NAME]
        [--wave noise|sine|square] [--mean M --std S] [--freq F --amplitude A]
-       [--step DX] [--count N] [--token T] [--quiet]`,
+       [--step DX] [--count N] [--token T] [--quiet]
+       [--format json|ndjson|lines|influx|binary] [--dx]
+
+  json    one JSON body per batch: a point, or columns (with --dx: y and dx)
+  ndjson  one NDJSON body per batch, a {"x","y"} line per point
+  lines   ONE text/plain body streamed for the whole run, an "x,y" line per point
+  influx  line protocol to /api/v2/write, a "<channel> y=<value> <time ms>" line per point
+  binary  little-endian float64 x,y pairs per batch`,
   );
   Deno.exit(0);
 }
@@ -56,6 +69,13 @@ const freq = num("freq");
 const amplitude = num("amplitude");
 const step = num("step", true);
 const limit = opts.count === undefined ? Infinity : num("count", true);
+const FORMATS = ["json", "ndjson", "lines", "influx", "binary"];
+if (!FORMATS.includes(opts.format!)) {
+  console.error(
+    `--format must be one of ${FORMATS.join(", ")}, got ${opts.format}`,
+  );
+  Deno.exit(2);
+}
 if (!["noise", "sine", "square"].includes(opts.wave!)) {
   console.error(`--wave must be noise, sine or square, got ${opts.wave}`);
   Deno.exit(2);
@@ -79,23 +99,81 @@ function sample(x: number): number {
   return mean + noise;
 }
 
-const headers: Record<string, string> = { "Content-Type": "application/json" };
-if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-const url = opts.channel
+const TYPES: Record<string, string> = {
+  json: "application/json",
+  ndjson: "application/x-ndjson",
+  lines: "text/plain",
+  influx: "text/plain; charset=utf-8",
+  binary: "application/octet-stream",
+};
+const headers: Record<string, string> = { "Content-Type": TYPES[opts.format!] };
+if (opts.token) {
+  headers.Authorization = `${
+    opts.format === "influx" ? "Token" : "Bearer"
+  } ${opts.token}`;
+}
+const url = opts.format === "influx"
+  ? opts.url!.replace(
+    /\/data(\?.*)?$/,
+    "/api/v2/write?org=lab&bucket=demo&precision=ms",
+  )
+  : opts.channel
   ? `${opts.url}${opts.url!.includes("?") ? "&" : "?"}channel=${
     encodeURIComponent(opts.channel)
   }`
   : opts.url!;
+const measurement = opts.channel?.replace(/[^A-Za-z0-9_:-]/g, "_") ?? "demo";
+
+/** The body of one request holding points (xs, ys), in the chosen format. */
+function encode(xs: number[], ys: number[]): BodyInit {
+  switch (opts.format) {
+    case "ndjson":
+    case "lines":
+      return xs.map((x, i) =>
+        opts.format === "ndjson"
+          ? JSON.stringify({ x, y: ys[i] })
+          : `${x},${ys[i]}`
+      ).join("\n") + "\n";
+    case "influx": {
+      const now = Date.now();
+      return xs.map((_, i) =>
+        `${measurement} y=${ys[i]} ${now - (xs.length - 1 - i)}`
+      ).join("\n");
+    }
+    case "binary": {
+      const pairs = new Float64Array(2 * xs.length);
+      xs.forEach((x, i) => {
+        pairs[2 * i] = x;
+        pairs[2 * i + 1] = ys[i];
+      });
+      return new Uint8Array(pairs.buffer);
+    }
+    default:
+      return JSON.stringify(
+        xs.length === 1
+          ? { x: xs[0], y: ys[0] }
+          : opts.dx
+          ? { y: ys, dx: step }
+          : { x: xs, y: ys },
+      );
+  }
+}
 
 console.log(
-  `sending to ${url}: ${opts.wave}, ${rate} points/s in batches of ${batch} (Ctrl-C stops)`,
+  `sending to ${url}: ${opts.wave}, ${rate} points/s in batches of ${batch} as ${opts.format} (Ctrl-C stops)`,
 );
 let x = 0;
 let sent = 0;
 const started = performance.now();
 let stop = false;
 Deno.addSignalListener("SIGINT", () => (stop = true));
-while (!stop && sent < limit) {
+
+/** The next batch of points, paced against the start time so slow replies don't drift. */
+async function nextBatch(): Promise<[number[], number[]] | null> {
+  if (stop || sent >= limit) return null;
+  const due = started + (sent / rate) * 1000;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const n = Math.min(batch, limit - sent);
   const xs: number[] = [];
   const ys: number[] = [];
@@ -104,30 +182,48 @@ while (!stop && sent < limit) {
     ys.push(Number(sample(x).toFixed(4)));
     x += step;
   }
-  const body = n === 1 ? { x: xs[0], y: ys[0] } : { x: xs, y: ys };
+  sent += n;
+  return [xs, ys];
+}
+
+if (opts.format === "lines") {
+  // one body for the whole run, as a serial pipe into curl -T - would send
+  const bytes = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await nextBatch();
+      if (next === null) return controller.close();
+      controller.enqueue(bytes.encode(encode(...next) as string));
+    },
+  });
   try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify(body),
-    });
-    const reply = await res.text();
-    if (!res.ok) console.error(`HTTP ${res.status}: ${reply}`);
-    else if (!opts.quiet) {
-      console.log(
-        n === 1
-          ? `sent x=${xs[0]} y=${ys[0]} -> ${reply}`
-          : `sent ${n} points -> ${reply}`,
-      );
-    }
+    const res = await fetch(url, { method: "POST", headers, body });
+    console.log(`HTTP ${res.status}: ${await res.text()}`);
   } catch (e) {
     console.error(`error sending: ${(e as Error).message}`);
   }
-  sent += n;
-  // pace against the start time, so slow replies don't make the rate drift
-  const due = started + (sent / rate) * 1000;
-  const wait = due - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+} else {
+  for (let next = await nextBatch(); next !== null; next = await nextBatch()) {
+    const [xs, ys] = next;
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers,
+        body: encode(xs, ys),
+      });
+      const reply = await res.text();
+      if (!res.ok) console.error(`HTTP ${res.status}: ${reply}`);
+      else if (!opts.quiet) {
+        console.log(
+          xs.length === 1
+            ? `sent x=${xs[0]} y=${ys[0]} -> ${reply || res.status}`
+            : `sent ${xs.length} points -> ${reply || res.status}`,
+        );
+      }
+    } catch (e) {
+      console.error(`error sending: ${(e as Error).message}`);
+    }
+  }
 }
 console.log(`\nsent ${sent} points`);
 Deno.exit(0);
