@@ -181,6 +181,7 @@ export class LiveChart {
       ? null
       : channels.find((c) => c.visible && c.fixed !== null)?.name ?? null;
     this.#setRightFixed(!anyAuto && onRight !== null);
+    this.#dropGone(channels);
     for (const c of channels) {
       const trace = this.#trace(c);
       trace.setScale(c, c.name === onRight);
@@ -275,6 +276,18 @@ export class LiveChart {
       this.#traces.set(c.name, trace);
     }
     return trace;
+  }
+
+  /** Takes off the chart the series of channels no longer drawn (removed on the server). */
+  #dropGone(channels: ChannelDraw[]): void {
+    for (const [name, trace] of this.#traces) {
+      let drawn = false;
+      for (const c of channels) drawn ||= c.name === name;
+      if (drawn) continue;
+      if (this.#trigger?.name === name) this.#trigger = null;
+      this.chart.removeSeries(trace.series);
+      this.#traces.delete(name);
+    }
   }
 
   /** Empties every series and the slots, so the next draw sets them all again. */

@@ -3,14 +3,12 @@
 // what the page then shows: readouts, the acquisition badge, the pixels of the trace, the files
 // it downloads. Screenshots of the main states land in tests/output/.
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { TRACE_COLORS } from "../lib/palette.ts";
-import { launchChromium } from "../tools/browser.ts";
 import { columnProfile } from "./pixels.ts";
-import { post, withServer } from "./helpers.ts";
+import { post } from "./helpers.ts";
+import { DESKTOP, OUTPUT, withScope } from "./scope_page.ts";
 
-const OUTPUT = new URL("./output/", import.meta.url);
-const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const YELLOW = TRACE_COLORS[0];
 const CYAN = TRACE_COLORS[1];
@@ -71,54 +69,6 @@ function stream(base: string, waves: Wave[], rate: number) {
 }
 
 /** A server and a browser for one test; pages report console errors and page errors. */
-async function withScope(
-  env: Record<string, string>,
-  fn: (
-    ctx: {
-      base: string;
-      open: (
-        viewport?: { width: number; height: number },
-        path?: string,
-      ) => Promise<Page>;
-      errors: string[];
-    },
-  ) => Promise<void>,
-): Promise<void> {
-  await Deno.stat(new URL("../static/scope.js", import.meta.url)).catch(() => {
-    throw new Error("static/scope.js is missing: run `deno task bundle`");
-  });
-  await Deno.mkdir(OUTPUT, { recursive: true });
-  await withServer(env, async (base) => {
-    const browser: Browser = await launchChromium();
-    const errors: string[] = [];
-    try {
-      await fn({
-        base,
-        errors,
-        open: async (viewport = DESKTOP, path = "/") => {
-          const page = await browser.newPage({
-            viewport,
-            deviceScaleFactor: viewport.width < 600 ? 2 : 1,
-            hasTouch: viewport.width < 600,
-            acceptDownloads: true,
-          });
-          page.on(
-            "console",
-            (m) => m.type() === "error" && errors.push(m.text()),
-          );
-          page.on("pageerror", (e) => errors.push(e.message));
-          await page.goto(base + path);
-          await page.locator(".conn[data-state=live]").waitFor({
-            timeout: 10_000,
-          });
-          return page;
-        },
-      });
-    } finally {
-      await browser.close();
-    }
-  });
-}
 
 function shot(page: Page, name: string) {
   return page.screenshot({ path: new URL(name, OUTPUT).pathname });
