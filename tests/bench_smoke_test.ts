@@ -26,6 +26,7 @@ Deno.test({
         "## 5.",
         "## 6.",
         "## 7.",
+        "## 8.",
       ]
     ) {
       assert.ok(out.includes(heading), `section ${heading} ran`);
@@ -49,5 +50,15 @@ Deno.test({
         `the ${store} store was measured`,
       );
     }
+    assert.match(
+      out,
+      /\| JSON columns \(reference\) \| 1 \| [\d.]+ \| [\d,]+ \| 1\.00× \|/,
+      "the publishing formats were measured",
+    );
+    assert.match(
+      out,
+      /\| first, fresh server \| 200,000 \| 200 \| 200,000 \|/,
+      "the long stream was stored whole",
+    );
   },
 });

@@ -13,6 +13,7 @@ import {
   startOscilloscope,
   startServer,
 } from "./procs.ts";
+import { publishingCase } from "./publishing.ts";
 import { storesCase } from "./stores.ts";
 import { ensureWrk, wrk, type WrkResult } from "./wrk.ts";
 import { encodePoints } from "../../lib/wire.ts";
@@ -593,6 +594,7 @@ const cases: [number, () => Promise<void>][] = [
       publish,
       startViewers: (base, count) => startViewers(base, count),
     })],
+  [8, () => publishingCase({ quick, out, table, fmt, median, ratio })],
 ];
 for (const [n, run] of cases) {
   if (only && !only.has(n)) continue;

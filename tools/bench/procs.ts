@@ -22,12 +22,19 @@ export interface Proc {
 export async function startServer(
   cmd: string,
   args: string[],
-  opts: { env?: Record<string, string>; probe?: string; port?: number } = {},
+  opts: {
+    env?: Record<string, string>;
+    probe?: string;
+    port?: number;
+    /** start from `env` alone instead of adding it to this process's environment */
+    clearEnv?: boolean;
+  } = {},
 ): Promise<Proc> {
   const port = opts.port ?? freePort();
   const child = new Deno.Command(cmd, {
     args: args.map((a) => a.replaceAll("{port}", String(port))),
     env: { PORT: String(port), HOST: "127.0.0.1", NO_COLOR: "1", ...opts.env },
+    clearEnv: opts.clearEnv ?? false,
     stdout: "null",
     stderr: "piped",
   }).spawn();
@@ -189,12 +196,30 @@ export function percentile(sorted: number[], p: number): number {
 /**
  * Starts the oscilloscope (main.ts) as its own process. Its rate and viewer limits are raised
  * far above what one load generator sends from its one loopback address — on, so their checks
- * run and cost what they cost, but never refusing the test's own clients.
+ * run and cost what they cost, but never refusing the test's own clients. With `defaults`, the
+ * limits are the ones an operator gets without configuring anything: nothing is raised, and no
+ * OSC_* variable of this process's environment reaches the server, only `env`.
  */
 export function startOscilloscope(
   env: Record<string, string> = {},
+  opts: { defaults?: boolean } = {},
 ): Promise<Proc> {
   const main = new URL("../../main.ts", import.meta.url).pathname;
+  const raised: Record<string, string> = opts.defaults ? {} : {
+    OSC_PUBLISH_RATE: "10000000",
+    OSC_PUBLISH_BURST: "10000000",
+    OSC_MAX_VIEWERS: "100000",
+    OSC_MAX_VIEWERS_PER_ADDRESS: "100000",
+  };
+  // HOME, PATH, DENO_DIR and the rest still pass, so the server finds its module cache; PORT
+  // and HOST are startServer's to set
+  const inherited = opts.defaults
+    ? Object.fromEntries(
+      Object.entries(Deno.env.toObject()).filter(([k]) =>
+        !k.startsWith("OSC_") && k !== "PORT" && k !== "HOST"
+      ),
+    )
+    : {};
   return startServer(Deno.execPath(), [
     "run",
     "--allow-net",
@@ -204,14 +229,8 @@ export function startOscilloscope(
     "--unstable-kv",
     main,
   ], {
-    env: {
-      OSC_PUBLISH_RATE: "10000000",
-      OSC_PUBLISH_BURST: "10000000",
-      OSC_MAX_VIEWERS: "100000",
-      OSC_MAX_VIEWERS_PER_ADDRESS: "100000",
-      OSC_LOG_LEVEL: "warn",
-      ...env,
-    },
+    env: { ...inherited, ...raised, OSC_LOG_LEVEL: "warn", ...env },
+    clearEnv: opts.defaults,
     probe: "/healthz",
   });
 }
