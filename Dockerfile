@@ -21,4 +21,4 @@ HEALTHCHECK --interval=30s --timeout=3s \
 # OSC_STORE=kv keeps points in /app/data (mount a volume there); redis needs only the network
 RUN mkdir -p /app/data
 VOLUME /app/data
-CMD ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write=/app/data", "main.ts"]
+CMD ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write=/app/data", "--allow-run=prlimit", "main.ts"]

@@ -16,6 +16,7 @@ import { metricsRoutes, observer } from "./routes/metrics.ts";
 import { pageRoutes } from "./routes/page.tsx";
 import { statusRoutes } from "./routes/status.ts";
 import { wsRoutes } from "./routes/ws.ts";
+import { raiseFileLimit, serveResilient } from "./serve.ts";
 
 export type App = Hono & {
   state: State;
@@ -71,6 +72,16 @@ export function createApp(config: Config, options: StateOptions = {}): App {
   const app = new Hono()
     .use(async (c, next) => {
       const started = performance.now();
+      // the page, the share links and the curl hint are built from Host: a malformed one
+      // (`Host: a b`) is the client's error, not a 500 with a stack trace
+      const host = c.req.header("host");
+      if (host !== undefined && !HOST.test(host)) {
+        throw new HttpError(
+          400,
+          "the Host header is not a valid host[:port]",
+          "host",
+        );
+      }
       if (state.draining) {
         c.header("Connection", "close");
         throw new HttpError(
@@ -140,6 +151,7 @@ export function createApp(config: Config, options: StateOptions = {}): App {
       }, 404)
     )
     .onError((err, c) => {
+      releaseBody(c.req.raw, c);
       if (err instanceof StoreUnavailable) {
         if (c.req.method === "POST") {
           state.count.rejected("store_unavailable", err.message);
@@ -264,6 +276,22 @@ export function createApp(config: Config, options: StateOptions = {}): App {
   });
 }
 
+/**
+ * A refusal that did not read the body (a 429, a 401) closes the connection and drops the body:
+ * answered while it is still arriving, its bytes would otherwise stay buffered with the
+ * connection for as long as the client keeps it open.
+ */
+function releaseBody(
+  req: Request,
+  c: { header(name: string, value: string): void },
+): void {
+  if (req.bodyUsed) return;
+  const body = req.body;
+  if (body === null) return;
+  c.header("Connection", "close");
+  if (!body.locked) body.cancel().catch(() => {});
+}
+
 /** Whether an error is Deno's report of a request body that could not be read to the end. */
 function bodyCutOff(err: unknown): boolean {
   const name = (err as Error | undefined)?.name;
@@ -271,6 +299,9 @@ function bodyCutOff(err: unknown): boolean {
     name === "Interrupted" ||
     name === "UnexpectedEof" || err instanceof Deno.errors.BadResource;
 }
+
+/** A Host header: a name, an IPv4 or a bracketed IPv6 address, and an optional port. */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d{1,5})?$/;
 
 /** How often the event loop's delay is measured. */
 const LAG_PROBE_MS = 50;
@@ -326,21 +357,26 @@ if (import.meta.main) {
       { host: config.host },
     );
   }
-  const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    onListen({ hostname, port }) {
-      const shown = hostname === "0.0.0.0" || hostname === "::"
-        ? "localhost"
-        : hostname;
-      log.log("info", "Web Oscilloscope listening", {
-        url: `http://${shown}:${port}`,
-        publish: `POST http://${shown}:${port}/data`,
-        private: config.viewToken !== null,
-        publishToken: config.publishToken !== null,
-      });
+  await raiseFileLimit(log);
+  const server = serveResilient(
+    {
+      hostname: config.host,
+      port: config.port,
+      onListen({ hostname, port }) {
+        const shown = hostname === "0.0.0.0" || hostname === "::"
+          ? "localhost"
+          : hostname;
+        log.log("info", "Web Oscilloscope listening", {
+          url: `http://${shown}:${port}`,
+          publish: `POST http://${shown}:${port}/data`,
+          private: config.viewToken !== null,
+          publishToken: config.publishToken !== null,
+        });
+      },
     },
-  }, app.fetch);
+    app.fetch,
+    log,
+  );
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -42,6 +42,8 @@ export interface Config {
   pingSeconds: number;
   /** how long a request body may take to arrive */
   bodyTimeoutMs: number;
+  /** bytes of large request bodies being received at once, in all; past it, 503 */
+  bodiesMaxTotal: number;
   /** when set, the page, GET /data, /ws and /metrics need this token */
   viewToken: string | null;
   /** origins whose pages may POST /data from a browser (CORS); "*" allows any */
@@ -220,6 +222,13 @@ export function loadConfig(env: Env): Config {
     ),
     pingSeconds: integer(env, "OSC_PING_S", 30, 1, 3600),
     bodyTimeoutMs: integer(env, "OSC_BODY_TIMEOUT_MS", 10_000, 100, 600_000),
+    bodiesMaxTotal: bytes(
+      env,
+      "OSC_BODIES_MAX_TOTAL",
+      64 * 1024 ** 2,
+      1024,
+      64 * 1024 ** 3,
+    ),
     viewToken,
     corsOrigins: list(env, "OSC_CORS_ORIGINS"),
     frameAncestors: env.OSC_FRAME_ANCESTORS?.trim()

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { Deadlines } from "./deadlines.ts";
 import { LoadShedder } from "./load_shedder.ts";
+import { RateLimiter } from "./rate_limit.ts";
 import { encodeFrame, type Encoding, type Frame } from "./wire.ts";
 
 /** What the server counts as it goes, for /metrics. */
@@ -53,12 +54,16 @@ export interface State {
   log: Logger;
   /** time limits on request bodies, swept by the app's timer */
   deadlines: Deadlines;
+  /** bytes of large request bodies being received now (OSC_BODIES_MAX_TOTAL bounds it) */
+  bodies: { bytes: number };
   /** set once a shutdown has begun */
   draining: boolean;
   /** requests being served now (read by the load shedder and the shutdown drain) */
   inFlight: number;
   /** refuses the heaviest publishers while the server is saturated */
   shedder: LoadShedder;
+  /** wrong tokens per client address, view and publish alike, on every route */
+  guesses: RateLimiter;
   /** publish requests refused, and the latest reason, for /status */
   refused: {
     requests: number;
@@ -161,8 +166,11 @@ export function createState(config: Config, options: StateOptions = {}): State {
     },
     log,
     deadlines: new Deadlines(),
+    bodies: { bytes: 0 },
     draining: false,
     inFlight: 0,
+    // 10 wrong tokens, then one every 6 s
+    guesses: new RateLimiter(1 / 6, 10),
     shedder: new LoadShedder({
       maxLagMs: config.overloadLagMs,
       maxInFlight: config.overloadInFlight,

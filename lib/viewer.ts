@@ -17,6 +17,12 @@ export interface ViewerOptions {
   now?: () => number;
   /** told of each skipped frame, resync and stall close, for metrics */
   onEvent?: (event: ViewerEvent) => void;
+  /**
+   * called once when the server closes the viewer (too slow, over budget, shutting down): its
+   * slot is free from then on, whether or not the close frame ever reaches a peer that stopped
+   * reading
+   */
+  onClosed?: () => void;
 }
 
 export type ViewerEvent =
@@ -105,8 +111,7 @@ export class Viewer {
       return false;
     }
     if (this.#now() - this.#behindSince > this.options.stallMs) {
-      this.#closed = true;
-      this.socket.close(CLOSE_TOO_SLOW, "viewer too slow");
+      this.close(CLOSE_TOO_SLOW, "viewer too slow");
       this.options.onEvent?.("closed_slow");
     }
     return true;
@@ -116,6 +121,7 @@ export class Viewer {
     if (this.#closed) return;
     this.#closed = true;
     this.socket.close(code, reason);
+    this.options.onClosed?.();
   }
 }
 

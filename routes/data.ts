@@ -1,5 +1,4 @@
-import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { Hono } from "hono";
 import { HttpError } from "../lib/http_error.ts";
 import { csvChunks, jsonChunks, type NamedSlice } from "../lib/export.ts";
 import {
@@ -16,7 +15,12 @@ import {
   type Parsed,
   parseJson,
 } from "../lib/validate.ts";
-import { publishAdmission, requireViewToken } from "./guard.ts";
+import { readBody } from "./body.ts";
+import {
+  publishAdmission,
+  refuseCrossSite,
+  requireViewToken,
+} from "./guard.ts";
 import { mediaType, publishLines, streamedFormat } from "./publish_lines.ts";
 import { requireToken } from "./publish_auth.ts";
 
@@ -28,37 +32,24 @@ const MAX_CONCURRENT_EXPORTS = 4;
 export function dataRoutes(state: State): Hono {
   const { config } = state;
   const app = new Hono();
-  // the body, or a 408 if it has not fully arrived in time: a client that trickles its body
-  // (slowloris) would otherwise hold a request open for as long as it likes
-  const withinTime = <T>(body: Promise<T>): Promise<T> =>
-    state.deadlines.within(
-      body,
-      config.bodyTimeoutMs,
-      () =>
-        new HttpError(
-          408,
-          `body did not arrive within ${config.bodyTimeoutMs} ms`,
-          "body",
-        ),
-    );
   // admission comes before the token check, so guessing tokens is limited too
-  app.on(["POST", "DELETE"], "/", publishAdmission(state));
+  app.on(
+    ["POST", "DELETE"],
+    "/",
+    refuseCrossSite(state),
+    publishAdmission(state),
+  );
   if (config.publishToken) {
-    app.on(["POST", "DELETE"], "/", requireToken(config.publishToken));
+    app.on(["POST", "DELETE"], "/", requireToken(state));
   }
   if (config.viewToken) app.get("/", requireViewToken(state));
 
-  const limited = limitBody(config.maxBodyBytes, withinTime);
   app.post(
     "/",
-    (c, next) => {
+    async (c) => {
       // line bodies stream in and are stored as they come; everything else is read whole
       const format = streamedFormat(c);
-      return format === null
-        ? limited(c, next)
-        : publishLines(c, state, format);
-    },
-    async (c) => {
+      if (format !== null) return await publishLines(c, state, format);
       const opts = {
         maxBatch: config.maxBatch,
         nowSeconds: Date.now() / 1000,
@@ -69,9 +60,7 @@ export function dataRoutes(state: State): Hono {
       if (
         mediaType(c.req.header("content-type")) === "application/octet-stream"
       ) {
-        const bytes = new Uint8Array(
-          await withinTime(c.req.arrayBuffer()),
-        );
+        const bytes = await readBody(c.req.raw, state);
         parsed = parseBinary(bytes, opts);
         if (!parsed.ok && looksLikeJson(bytes)) {
           parsed.reason +=
@@ -81,7 +70,7 @@ export function dataRoutes(state: State): Hono {
         // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original
         // read it. What is not a JSON object or array (`seq 1 100 | curl --data-binary @-`) is
         // read as lines
-        const text = await withinTime(c.req.text());
+        const text = new TextDecoder().decode(await readBody(c.req.raw, state));
         const json = parseJson(text);
         if (!json.ok || typeof json.value === "number") {
           return publishLines(
@@ -219,38 +208,6 @@ export function dataRoutes(state: State): Hono {
     );
   });
   return app;
-}
-
-/**
- * Refuses bodies over `maxBytes` with 413. A declared Content-Length is checked from the header
- * alone; chunked bodies go through Hono's bodyLimit, which counts bytes as they stream in. Hono's
- * middleware is not used for both because it reads `req.body` even when the length is declared,
- * and touching that getter switches Deno from its one-shot body read to a stream read — single-
- * point ingest ran at about half the rate of a bare handler until this was split.
- */
-function limitBody(
-  maxBytes: number,
-  withinTime: <T>(p: Promise<T>) => Promise<T>,
-): MiddlewareHandler {
-  const tooLarge = () => {
-    throw new HttpError(
-      413,
-      `body is larger than the limit of ${maxBytes} bytes`,
-      "body",
-    );
-  };
-  const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
-  return (c, next) => {
-    const declared = c.req.header("content-length");
-    if (
-      declared === undefined || c.req.header("transfer-encoding") !== undefined
-    ) {
-      // bodyLimit reads a chunked body to the end before the handler runs, so the body's time
-      // limit has to start here (the handler then finds the body already read)
-      return withinTime(streamed(c, next));
-    }
-    return Number(declared) > maxBytes ? tooLarge() : next();
-  };
 }
 
 /** Whether a body starts like a JSON object or array (`{` or `[` after whitespace). */

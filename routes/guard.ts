@@ -3,6 +3,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import { getConnInfo } from "hono/deno";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { HttpError } from "../lib/http_error.ts";
+import { originAllowed } from "../lib/origin.ts";
 import { RateLimiter } from "../lib/rate_limit.ts";
 import type { State } from "../lib/state.ts";
 
@@ -22,6 +23,27 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
   } catch {
     return "unknown"; // not served by Deno.serve (app.request in a test)
   }
+}
+
+/**
+ * 403 for a POST or DELETE from a page on another site: any page a lab user opens could
+ * otherwise publish into (or clear) their scope with a form or a fetch. Devices and scripts send
+ * no Origin; the scope's own page and OSC_CORS_ORIGINS may.
+ */
+export function refuseCrossSite(state: State): MiddlewareHandler {
+  return async (c, next) => {
+    const origin = c.req.header("origin");
+    if (
+      !originAllowed(origin, c.req.header("host"), state.config.corsOrigins)
+    ) {
+      throw new HttpError(
+        403,
+        `a page on ${origin} may not publish to or clear this oscilloscope; list its origin in OSC_CORS_ORIGINS`,
+        "origin",
+      );
+    }
+    await next();
+  };
 }
 
 /**
@@ -60,6 +82,22 @@ export function publishAdmission(state: State): MiddlewareHandler {
 
 const COOKIE = "osc_view";
 
+/**
+ * Counts a wrong token against the client's address — one count per address across every route
+ * and both tokens — and answers 429 once it has guessed 10 times (then once every 6 s).
+ */
+export function countGuess(state: State, c: Context): void {
+  const taken = state.guesses.take(clientAddress(c, state.config.trustProxy));
+  if (!taken.ok) {
+    throw new HttpError(
+      429,
+      `too many wrong tokens from this address; retry in ${taken.retryAfterSeconds} s`,
+      "token",
+      { "Retry-After": String(taken.retryAfterSeconds) },
+    );
+  }
+}
+
 /** The bearer token in an Authorization header, if any. */
 export function bearer(c: Context): string | undefined {
   return /^Bearer +(\S+) *$/i.exec(c.req.header("authorization") ?? "")?.[1];
@@ -75,8 +113,6 @@ export function bearer(c: Context): string | undefined {
 export function requireViewToken(state: State): MiddlewareHandler {
   const viewToken = state.config.viewToken!;
   const publishToken = state.config.publishToken;
-  // wrong tokens cost the address: 10 guesses, then one every 6 s
-  const guesses = new RateLimiter(1 / 6, 10);
   const isView = async (presented: string | undefined) =>
     presented !== undefined && (await timingSafeEqual(viewToken, presented));
   // the publish token opens the view only as a header: in a link or a cookie it would sit in
@@ -85,17 +121,7 @@ export function requireViewToken(state: State): MiddlewareHandler {
     presented !== undefined && publishToken !== null &&
     (await timingSafeEqual(publishToken, presented));
   const refuse = (c: Context, message: string): never => {
-    const taken = guesses.take(clientAddress(c, state.config.trustProxy));
-    if (!taken.ok) {
-      throw new HttpError(
-        429,
-        `too many wrong tokens from this address; retry in ${taken.retryAfterSeconds} s`,
-        "token",
-        {
-          "Retry-After": String(taken.retryAfterSeconds),
-        },
-      );
-    }
+    countGuess(state, c);
     throw new HttpError(401, message, "token", {
       "WWW-Authenticate": 'Bearer realm="web-oscilloscope"',
     });

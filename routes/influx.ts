@@ -5,7 +5,7 @@ import { groupByChannel } from "../lib/line_ingest.ts";
 import { parseLineProtocol, precisionSeconds } from "../lib/line_protocol.ts";
 import { publish, type State } from "../lib/state.ts";
 import { StoreUnavailable } from "../lib/store.ts";
-import { publishAdmission } from "./guard.ts";
+import { publishAdmission, refuseCrossSite } from "./guard.ts";
 import { requireToken } from "./publish_auth.ts";
 
 /** How much a gzip body may grow when inflated, against OSC_MAX_BODY: a bound on zip bombs. */
@@ -47,11 +47,12 @@ const REASONS: Record<number, Parameters<State["count"]["rejected"]>[0]> = {
 export function influxRoutes(state: State): Hono {
   const { config } = state;
   const app = new Hono();
-  app.post("/api/v2/write", publishAdmission(state));
-  app.post("/write", publishAdmission(state));
+  for (const path of ["/api/v2/write", "/write"]) {
+    app.post(path, refuseCrossSite(state), publishAdmission(state));
+  }
   if (config.publishToken) {
-    app.post("/api/v2/write", requireToken(config.publishToken));
-    app.post("/write", requireToken(config.publishToken, true));
+    app.post("/api/v2/write", requireToken(state));
+    app.post("/write", requireToken(state, true));
   }
   const write = (version: 1 | 2) =>
     app.post(version === 2 ? "/api/v2/write" : "/write", async (c) => {

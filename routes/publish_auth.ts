@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { HttpError } from "../lib/http_error.ts";
+import type { State } from "../lib/state.ts";
+import { countGuess } from "./guard.ts";
 
 /**
  * The token a request presents: `Authorization: Bearer <t>`, or `Token <t>` as InfluxDB's
@@ -33,9 +35,10 @@ export function presentedToken(
  * thin variant on Hono's own constant-time comparison.
  */
 export function requireToken(
-  token: string,
+  state: State,
   influx1 = false,
 ): MiddlewareHandler {
+  const token = state.config.publishToken!;
   const challenge = { "WWW-Authenticate": 'Bearer realm="web-oscilloscope"' };
   return async (c, next) => {
     const presented = presentedToken(c, influx1);
@@ -50,6 +53,7 @@ export function requireToken(
     if (
       presented === undefined || !(await timingSafeEqual(token, presented))
     ) {
+      countGuess(state, c);
       throw new HttpError(
         401,
         "authorization does not carry the publish token",

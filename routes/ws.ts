@@ -112,7 +112,14 @@ export function wsRoutes(state: State): Hono {
         : "json";
       let viewer: Viewer | undefined;
       let unsubscribe = () => {};
-      const release = reservations.get(c.req.raw) ?? (() => {});
+      const reservation = reservations.get(c.req.raw) ?? (() => {});
+      // the slot, the subscription and the set: let go at the server's close or the peer's,
+      // whichever comes first
+      const release = () => {
+        reservation();
+        unsubscribe();
+        if (viewer) state.viewers.delete(viewer);
+      };
       return {
         onOpen(_event, ws) {
           // a handshake that completes after a shutdown began gets the same goodbye
@@ -124,6 +131,7 @@ export function wsRoutes(state: State): Hono {
             maxBufferedBytes: config.viewerMaxBufferedBytes,
             stallMs: config.viewerStallMs,
             snapshot: () => snapshotMessages(state, slots, encoding),
+            onClosed: release,
             onEvent: (event) => {
               state.count.viewer(event);
               if (event === "closed_slow") {
@@ -155,9 +163,7 @@ export function wsRoutes(state: State): Hono {
           }
         },
         onClose() {
-          unsubscribe();
           release();
-          if (viewer) state.viewers.delete(viewer);
         },
         onError() {
           release();

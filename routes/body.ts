@@ -1,0 +1,101 @@
+import { HttpError } from "../lib/http_error.ts";
+import type { State } from "../lib/state.ts";
+
+/**
+ * Bodies up to this size are read in one go (Deno's one-shot read, twice as fast for single
+ * points as a stream read); a stalled one can pin no more than this per connection. Bigger ones
+ * are read as a stream, which can be cancelled: a 408 or 413 then frees what they had sent.
+ */
+const ONE_SHOT_BYTES = 64 * 1024;
+
+/** Closes the connection after the answer: the unread rest of a body stays with it otherwise. */
+const CLOSE = { Connection: "close" };
+
+/**
+ * A request body, whole: refused with 413 past `maxBytes` (from the declared length alone when
+ * there is one), 408 when it has not arrived within OSC_BODY_TIMEOUT_MS, and 503 when the bodies
+ * being read at once would pass OSC_BODIES_MAX_TOTAL. Every refusal closes the connection, so a
+ * body that stopped short holds no memory once it is answered.
+ */
+export async function readBody(
+  req: Request,
+  state: State,
+  maxBytes = state.config.maxBodyBytes,
+): Promise<Uint8Array> {
+  const { bodyTimeoutMs } = state.config;
+  const lengthHeader = req.headers.get("content-length");
+  const chunked = req.headers.get("transfer-encoding") !== null;
+  const declared = lengthHeader === null || chunked
+    ? null
+    : Number(lengthHeader);
+  const tooLarge = () =>
+    new HttpError(
+      413,
+      `body is larger than the limit of ${maxBytes} bytes`,
+      "body",
+      CLOSE,
+    );
+  const late = () =>
+    new HttpError(
+      408,
+      `body did not arrive within ${bodyTimeoutMs} ms`,
+      "body",
+      CLOSE,
+    );
+  if (declared !== null && declared > maxBytes) throw tooLarge();
+  if (declared !== null && declared <= ONE_SHOT_BYTES) {
+    return new Uint8Array(
+      await state.deadlines.within(req.arrayBuffer(), bodyTimeoutMs, late),
+    );
+  }
+  if (req.body === null) return new Uint8Array(0);
+  // what a body may take up while it arrives: its declared length, or the limit for a chunked one
+  const reserve = declared ?? maxBytes;
+  const bodies = state.bodies;
+  if (bodies.bytes + reserve > state.config.bodiesMaxTotal) {
+    throw new HttpError(
+      503,
+      `the server is receiving ${bodies.bytes} bytes of bodies already; retry shortly or send smaller requests`,
+      "body",
+      { ...CLOSE, "Retry-After": "1" },
+    );
+  }
+  bodies.bytes += reserve;
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const read = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(value);
+    }
+  })();
+  try {
+    await state.deadlines.within(read, bodyTimeoutMs, late);
+  } catch (e) {
+    // lets go of the connection's body: its buffered bytes are dropped with it
+    await reader.cancel().catch(() => {});
+    read.catch(() => {});
+    if (e instanceof HttpError) throw e;
+    // the client went away mid-body (a reset, an aborted HTTP/2 stream): its fault, not ours
+    throw new HttpError(
+      400,
+      "the request body ended early; nothing was stored",
+      "body",
+      CLOSE,
+    );
+  } finally {
+    bodies.bytes -= reserve;
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
