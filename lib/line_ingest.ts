@@ -6,9 +6,11 @@ import { parseTextLine } from "./text_lines.ts";
 import {
   type Batch,
   checkChannel,
+  DECIMAL_SOURCE,
   DEFAULT_CHANNEL,
   failureMessage,
   parseBatch,
+  type Parsed,
   parseJson,
 } from "./validate.ts";
 
@@ -67,6 +69,35 @@ export interface LineFailure {
 /** What a line body stored, per channel: points and the seq of the last one. */
 export type LineOutcome = Map<string, { accepted: number; seq: number }>;
 
+/** Points of one channel waiting to be stored; NaN in x: to be spread. */
+interface Column {
+  x: number[];
+  y: number[];
+}
+
+/** A line that is a number or `x,y`, read without building points (see text_lines.ts). */
+const PLAIN = new RegExp(
+  `^\\s*(${DECIMAL_SOURCE})\\s*(?:,\\s*(${DECIMAL_SOURCE})\\s*)?$`,
+);
+
+/** A column's x and y as typed arrays, NaN x spread over the time since `lastX`. */
+function columnBatch(
+  col: Column,
+  nowSeconds: number,
+  lastX: number | null,
+): { x: Float64Array; y: Float64Array } {
+  const x = Float64Array.from(col.x);
+  let missing = 0;
+  for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) missing++;
+  if (missing > 0) {
+    const times = receiveTimes(missing, nowSeconds, lastX);
+    for (let i = 0, t = 0; i < x.length; i++) {
+      if (Number.isNaN(x[i])) x[i] = times[t++];
+    }
+  }
+  return { x, y: Float64Array.from(col.y) };
+}
+
 /** One line's points, or why it was refused (`tooMany`: more points than one line may hold). */
 type LineRead =
   | { ok: true; points: LinePoint[] }
@@ -81,14 +112,20 @@ export class LineIngest {
   // a JSON document over several lines (sniff mode), kept whole until the body ends
   #document: string[] = [];
   #documentBytes = 0;
-  #pending: { points: LinePoint[]; lines: number } = { points: [], lines: 0 };
-  // channels the pending lines would create
-  #creating = new Set<string>();
+  // the lines read but not stored yet, as columns per channel (x NaN: to be spread)
+  #pending = new Map<string, Column>();
+  #pendingLines = 0;
+  #pendingPoints = 0;
+  // of the pending channels, those the store does not have yet
+  #creating = 0;
   #linesStored = 0;
   #accepted = 0;
   readonly outcome: LineOutcome = new Map();
+  // where a bare number or x,y line goes
+  readonly #plain: string;
 
   constructor(readonly options: LineIngestOptions, readonly sink: LineSink) {
+    this.#plain = options.queryChannel ?? DEFAULT_CHANNEL;
     this.#splitter = new LineSplitter(options.maxLineBytes);
     this.#mode = options.format === "sniff" ? null : options.format;
     if (options.queryChannel !== null) {
@@ -110,9 +147,29 @@ export class LineIngest {
   /** Reads a chunk: parses its complete lines and stores them; a failure ends the stream. */
   async push(chunk: Uint8Array): Promise<LineFailure | null> {
     const split = this.#splitter.push(chunk);
-    const first = this.#splitter.nextLineNumber - split.lines.length;
-    for (let i = 0; i < split.lines.length; i++) {
-      const failure = await this.#line(split.lines[i], first + i);
+    const { lines } = split;
+    const first = this.#splitter.nextLineNumber - lines.length;
+    let i = 0;
+    // NDJSON lines go through one JSON.parse together, when they parse
+    if (this.#mode === "text" && i < lines.length) {
+      const read = await this.#numberLines(lines, i, first);
+      if (read) return read;
+      if (read === null) i = lines.length;
+    }
+    for (; i < lines.length && this.#mode !== "ndjson"; i++) {
+      // most lines land on channels the pending lines already have: no await for them
+      if (this.#mode === "text" && this.#fast(lines[i])) {
+        if (this.#pendingPoints >= FLUSH_POINTS) {
+          const failure = await this.#flush();
+          if (failure) return failure;
+        }
+        continue;
+      }
+      const failure = await this.#line(lines[i], first + i);
+      if (failure) return failure;
+    }
+    if (i < lines.length) {
+      const failure = await this.#ndjsonLines(lines, i, first);
       if (failure) return failure;
     }
     const failure = await this.#flush();
@@ -132,11 +189,108 @@ export class LineIngest {
     return await this.#flush();
   }
 
+  /**
+   * Lines of numbers (`3.3` or `1.5,2.25`), read with one JSON.parse of them all as arrays, which
+   * runs at the speed of a JSON body; a line of another shape (a label, a comment, `1.`) is read
+   * on its own in its place. Returns undefined when the lines are not JSON numbers at all, so the
+   * caller reads them line by line; null or a failure otherwise.
+   */
+  async #numberLines(
+    lines: string[],
+    from: number,
+    first: number,
+  ): Promise<LineFailure | null | undefined> {
+    let rows: unknown;
+    try {
+      rows = JSON.parse(
+        `[[${from === 0 ? lines.join("],[") : lines.slice(from).join("],[")}]]`,
+      );
+    } catch {
+      return undefined;
+    }
+    const all = rows as unknown[][];
+    if (all.length !== lines.length - from) return undefined;
+    if (!this.#pending.has(this.#plain)) {
+      const failure = await this.#admit([this.#plain], first + from);
+      if (failure) return failure;
+    }
+    let col = this.#pending.get(this.#plain)!;
+    for (let i = 0; i < all.length; i++) {
+      const row = all[i];
+      const a = row[0];
+      const b = row[1];
+      if (row.length === 1 && typeof a === "number") {
+        col.x.push(NaN);
+        col.y.push(a);
+      } else if (
+        row.length === 2 && typeof a === "number" && typeof b === "number"
+      ) {
+        col.x.push(a);
+        col.y.push(b);
+      } else if (row.length === 0) {
+        // a blank line
+        this.#pendingLines++;
+        continue;
+      } else {
+        const failure = await this.#line(lines[from + i], first + from + i);
+        if (failure) return failure;
+        col = this.#pending.get(this.#plain) ?? col;
+        continue;
+      }
+      this.#pendingLines++;
+      if (++this.#pendingPoints >= FLUSH_POINTS) {
+        const failure = await this.#flush();
+        if (failure) return failure;
+        const again = await this.#admit([this.#plain], first + from + i);
+        if (again) return again;
+        col = this.#pending.get(this.#plain)!;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Takes a text line at once when it is a number or `x,y` (the commonest), or parses into
+   * channels the pending lines already hold; false leaves it to `#line`.
+   */
+  #fast(text: string): boolean {
+    const m = PLAIN.exec(text);
+    if (m !== null) {
+      const col = this.#pending.get(this.#plain);
+      if (col === undefined) return false;
+      const a = Number(m[1]);
+      const b = m[2] === undefined ? undefined : Number(m[2]);
+      if (!Number.isFinite(a) || (b !== undefined && !Number.isFinite(b))) {
+        return false;
+      }
+      col.x.push(b === undefined ? NaN : a);
+      col.y.push(b === undefined ? a : b);
+      this.#pendingLines++;
+      this.#pendingPoints++;
+      return true;
+    }
+    const parsed = this.#textLine(text);
+    return parsed.ok && this.#pushPending(parsed.points);
+  }
+
+  /** Adds points whose channels are all pending already; false (adding none) otherwise. */
+  #pushPending(points: LinePoint[]): boolean {
+    for (const p of points) if (!this.#pending.has(p.channel)) return false;
+    for (const p of points) {
+      const col = this.#pending.get(p.channel)!;
+      col.x.push(p.x ?? NaN);
+      col.y.push(p.y);
+    }
+    this.#pendingLines++;
+    this.#pendingPoints += points.length;
+    return true;
+  }
+
   async #line(text: string, number: number): Promise<LineFailure | null> {
     if (this.#mode === null) {
       const start = text.trimStart();
       if (start === "") {
-        this.#pending.lines++;
+        this.#pendingLines++;
         return null;
       }
       // a first line that is JSON on its own starts NDJSON; one that only starts like JSON
@@ -162,28 +316,79 @@ export class LineIngest {
       this.#document.push(text);
       return null;
     }
+    if (this.#mode === "text") {
+      // the commonest lines, a number or x,y, without building a point for them
+      const m = PLAIN.exec(text);
+      if (m !== null) {
+        const a = Number(m[1]);
+        const b = m[2] === undefined ? undefined : Number(m[2]);
+        if (Number.isFinite(a) && (b === undefined || Number.isFinite(b))) {
+          const failure = await this.#admit([this.#plain], number);
+          if (failure) return failure;
+          const col = this.#pending.get(this.#plain)!;
+          if (b === undefined) {
+            col.x.push(NaN);
+            col.y.push(a);
+          } else {
+            col.x.push(a);
+            col.y.push(b);
+          }
+          return await this.#added(1);
+        }
+      }
+    }
     const parsed: LineRead = this.#mode === "ndjson"
       ? this.#ndjsonLine(text)
       : this.#textLine(text);
-    if (!parsed.ok) {
-      return (await this.#flush()) ?? {
-        status: parsed.tooMany ? 413 : 400,
-        field: `line ${number}`,
-        line: number,
-        message: `line ${number}: ${parsed.reason}`,
-      };
+    if (!parsed.ok) return await this.#refuse(parsed, number);
+    return await this.#addPoints(parsed.points, number);
+  }
+
+  /** A line refused: what came before it is stored, then the failure names it. */
+  async #refuse(
+    parsed: { reason: string; tooMany?: boolean },
+    number: number,
+  ): Promise<LineFailure> {
+    return (await this.#flush()) ?? {
+      status: parsed.tooMany ? 413 : 400,
+      field: `line ${number}`,
+      line: number,
+      message: `line ${number}: ${parsed.reason}`,
+    };
+  }
+
+  async #addPoints(
+    points: LinePoint[],
+    number: number,
+  ): Promise<LineFailure | null> {
+    const names: string[] = [];
+    for (const p of points) {
+      if (!names.includes(p.channel)) names.push(p.channel);
     }
-    const creating = new Set<string>();
-    for (const p of parsed.points) {
-      if (!this.sink.known(p.channel) && !this.#creating.has(p.channel)) {
-        creating.add(p.channel);
-      }
+    const failure = await this.#admit(names, number);
+    if (failure) return failure;
+    for (const p of points) {
+      const col = this.#pending.get(p.channel)!;
+      col.x.push(p.x ?? NaN);
+      col.y.push(p.y);
     }
-    if (this.#creating.size + creating.size > this.sink.room()) {
-      // the lines before this one may fit; this one, whole, does not
+    return await this.#added(points.length);
+  }
+
+  /**
+   * Makes room in the pending columns for a line's channels; a line whose new channels do not
+   * fit is refused whole (after the lines before it are stored, which may free nothing but
+   * settles what exists).
+   */
+  async #admit(names: string[], number: number): Promise<LineFailure | null> {
+    let creating = 0;
+    for (const name of names) {
+      if (!this.#pending.has(name) && !this.sink.known(name)) creating++;
+    }
+    if (creating > 0 && this.#creating + creating > this.sink.room()) {
       const failure = await this.#flush();
       if (failure) return failure;
-      const fresh = [...creating].filter((c) => !this.sink.known(c));
+      const fresh = names.filter((n) => !this.sink.known(n));
       if (fresh.length > this.sink.room()) {
         return {
           status: 409,
@@ -194,11 +399,84 @@ export class LineIngest {
           }" would pass the channel limit; remove channels (DELETE /data?channel=…) or raise OSC_MAX_CHANNELS`,
         };
       }
+      creating = fresh.length;
     }
-    for (const c of creating) this.#creating.add(c);
-    for (const p of parsed.points) this.#pending.points.push(p);
-    this.#pending.lines++;
-    if (this.#pending.points.length >= FLUSH_POINTS) return await this.#flush();
+    this.#creating += creating;
+    for (const name of names) {
+      if (!this.#pending.has(name)) {
+        this.#pending.set(name, { x: [], y: [] });
+      }
+    }
+    return null;
+  }
+
+  /** Counts a line of `n` points in; stores the pending lines once they are many. */
+  async #added(n: number): Promise<LineFailure | null> {
+    this.#pendingLines++;
+    this.#pendingPoints += n;
+    if (this.#pendingPoints >= FLUSH_POINTS) return await this.#flush();
+    return null;
+  }
+
+  /**
+   * NDJSON lines from `from` on, parsed together as one JSON array when every line is one JSON
+   * value (a single parse costs a fraction of one per line); otherwise line by line, which
+   * finds the bad one.
+   */
+  async #ndjsonLines(
+    lines: string[],
+    from: number,
+    first: number,
+  ): Promise<LineFailure | null> {
+    const numbers: number[] = [];
+    const texts: string[] = [];
+    for (let i = from; i < lines.length; i++) {
+      if (lines[i].trim() === "") {
+        this.#pendingLines++;
+        continue;
+      }
+      numbers.push(first + i);
+      texts.push(lines[i]);
+    }
+    let values: unknown[] | null = null;
+    try {
+      const all = JSON.parse(`[${texts.join(",")}]`);
+      if (Array.isArray(all) && all.length === texts.length) values = all;
+    } catch {
+      // some line is not JSON, or holds more than one value: find it line by line
+    }
+    for (let i = 0; i < texts.length; i++) {
+      if (values === null) {
+        const parsed = this.#ndjsonLine(texts[i]);
+        if (!parsed.ok) return await this.#refuse(parsed, numbers[i]);
+        const failure = await this.#addPoints(parsed.points, numbers[i]);
+        if (failure) return failure;
+        continue;
+      }
+      const parsed = this.#ndjsonBatch(values[i]);
+      if (!parsed.ok) {
+        return await this.#refuse({
+          reason: failureMessage(parsed),
+          tooMany: parsed.tooMany,
+        }, numbers[i]);
+      }
+      const { channel, x, y } = parsed.batch;
+      if (!this.#pending.has(channel)) {
+        const failure = await this.#admit([channel], numbers[i]);
+        if (failure) return failure;
+      }
+      const col = this.#pending.get(channel)!;
+      for (let k = 0; k < x.length; k++) {
+        col.x.push(x[k]);
+        col.y.push(y[k]);
+      }
+      this.#pendingLines++;
+      this.#pendingPoints += x.length;
+      if (this.#pendingPoints >= FLUSH_POINTS) {
+        const failure = await this.#flush();
+        if (failure) return failure;
+      }
+    }
     return null;
   }
 
@@ -206,13 +484,22 @@ export class LineIngest {
     if (text.trim() === "") return { ok: true, points: [] };
     const json = parseJson(text);
     if (!json.ok) return { ok: false, reason: failureMessage(json) };
-    const parsed = parseBatch(json.value, {
+    return this.#ndjsonValue(json.value);
+  }
+
+  /** One NDJSON value as a batch (x NaN where it had none: spread when stored). */
+  #ndjsonBatch(value: unknown): Parsed {
+    return parseBatch(value, {
       maxBatch: this.options.maxBatch,
       nowSeconds: this.sink.nowSeconds(),
       queryChannel: this.options.queryChannel,
       // spread over everything read together, not line by line
       missingX: "later",
     });
+  }
+
+  #ndjsonValue(value: unknown): LineRead {
+    const parsed = this.#ndjsonBatch(value);
     if (!parsed.ok) {
       return {
         ok: false,
@@ -237,14 +524,23 @@ export class LineIngest {
 
   /** Stores the pending lines, one batch per channel. */
   async #flush(): Promise<LineFailure | null> {
-    const { points, lines } = this.#pending;
-    this.#pending = { points: [], lines: 0 };
-    this.#creating.clear();
-    if (points.length > 0) {
-      const failure = await this.#store(
-        groupByChannel(points, this.sink),
-        lines,
-      );
+    const pending = this.#pending;
+    const lines = this.#pendingLines;
+    this.#pending = new Map();
+    this.#pendingLines = 0;
+    this.#pendingPoints = 0;
+    this.#creating = 0;
+    const batches: Batch[] = [];
+    const now = this.sink.nowSeconds();
+    for (const [channel, col] of pending) {
+      if (col.y.length === 0) continue;
+      batches.push({
+        channel,
+        ...columnBatch(col, now, this.sink.lastX(channel)),
+      });
+    }
+    if (batches.length > 0) {
+      const failure = await this.#store(batches, lines);
       if (failure) return failure;
     }
     this.#linesStored += lines;

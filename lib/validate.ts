@@ -42,7 +42,9 @@ export interface ParseOptions {
 
 // What Python's float() accepted in the original and senders still send: plain decimals,
 // optionally signed, with an exponent, padded with whitespace. Never nan, inf or "".
-const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+export const DECIMAL_SOURCE = String
+  .raw`[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
+const DECIMAL = new RegExp(`^\\s*${DECIMAL_SOURCE}\\s*$`);
 
 /** The finite number a JSON value stands for, or NaN when it stands for none. */
 export function toFiniteNumber(value: unknown): number {
