@@ -96,6 +96,8 @@ export function createApp(config: Config, options: StateOptions = {}): App {
       state.inFlight++;
       try {
         await next();
+        // answered during a shutdown: the client should not send its next request here
+        if (state.draining) c.header("Connection", "close");
       } finally {
         if (--state.inFlight === 0) drained();
         record(c, started);
@@ -354,6 +356,16 @@ if (import.meta.main) {
       "warn",
       "OSC_TRUST_PROXY is on while listening beyond loopback: a client that reaches this port " +
         "directly can claim any address in X-Forwarded-For",
+      { host: config.host },
+    );
+  }
+  const loopback = config.host === "127.0.0.1" || config.host === "::1" ||
+    config.host === "localhost";
+  if (config.publishToken === null && !loopback) {
+    log.log(
+      "warn",
+      `publishing is open to anyone who can reach ${config.host}:${config.port} (no OSC_PUBLISH_TOKEN): ` +
+        "fine on a lab network; on any other, set OSC_PUBLISH_TOKEN, or HOST=127.0.0.1 behind a proxy",
       { host: config.host },
     );
   }

@@ -25,8 +25,10 @@ import { mediaType, publishLines, streamedFormat } from "./publish_lines.ts";
 import { requireToken } from "./publish_auth.ts";
 
 const ALLOW = "GET, HEAD, POST, DELETE";
-/** GET /data responses streaming at once; each holds a copy of up to every buffered point */
+/** large GET /data responses streaming at once; each holds a copy of up to every buffered point */
 const MAX_CONCURRENT_EXPORTS = 4;
+/** an answer of at most this many points (some 300 KB) is small: it takes no download slot */
+const SMALL_EXPORT_POINTS = 10_000;
 
 /** POST, GET and DELETE /data: publish points, read the buffers, clear a channel. */
 export function dataRoutes(state: State): Hono {
@@ -144,44 +146,45 @@ export function dataRoutes(state: State): Hono {
         "cache-control": "no-store",
       });
     }
-    // each download holds a copy of what it sends until the client has read it, so their
-    // number is what bounds this memory
-    if (exports >= MAX_CONCURRENT_EXPORTS) {
-      throw new HttpError(
-        503,
-        "too many downloads of /data in progress; retry shortly",
-        undefined,
-        {
-          "Retry-After": "1",
-        },
+    const names = name === null ? state.channels.names() : [name];
+    // points the answer holds, before copying any: a small one needs no download slot
+    let total = 0;
+    for (const n of names) {
+      const buffer = state.channels.get(n)!;
+      total += Math.min(
+        buffer.size,
+        Math.max(0, buffer.lastSeq - since),
+        limit,
+        maxPoints,
       );
     }
-    const slices: NamedSlice[] =
-      (name === null ? state.channels.names() : [name]).map((n) => {
-        const buffer = state.channels.get(n)!;
-        const newer = Math.max(0, buffer.lastSeq - since);
-        return [
-          n,
-          decimated(
-            buffer.latest(Math.min(newer, limit)),
-            Number.isFinite(maxPoints) ? maxPoints : undefined,
-          ),
-        ];
-      });
-    exports++;
+    const big = total > SMALL_EXPORT_POINTS;
+    // each big download holds a copy of what it sends until the client has read it, so their
+    // number is what bounds this memory
+    if (big && exports >= MAX_CONCURRENT_EXPORTS) {
+      throw new HttpError(
+        503,
+        "too many large downloads of /data in progress; retry shortly, or ask for less (?limit=, ?since=, ?max_points=)",
+        undefined,
+        { "Retry-After": "1" },
+      );
+    }
+    const slices: NamedSlice[] = names.map((n) => {
+      const buffer = state.channels.get(n)!;
+      const newer = Math.max(0, buffer.lastSeq - since);
+      return [
+        n,
+        decimated(
+          buffer.latest(Math.min(newer, limit)),
+          Number.isFinite(maxPoints) ? maxPoints : undefined,
+        ),
+      ];
+    });
     const chunks = format === "csv" ? csvChunks(slices) : jsonChunks(slices);
-    const counted = (function* () {
-      try {
-        yield* chunks;
-      } finally {
-        // runs when the body is read to the end and when the client goes away
-        exports--;
-      }
-    })();
-    const body = ReadableStream.from(counted).pipeThrough(
-      new TextEncoderStream(),
-    );
-    return c.body(body, 200, {
+    const body = big
+      ? slotted(chunks, config.bodyTimeoutMs, () => exports++, () => exports--)
+      : ReadableStream.from(chunks);
+    return c.body(body.pipeThrough(new TextEncoderStream()), 200, {
       "content-type": format === "csv"
         ? "text/csv; charset=utf-8"
         : "application/json",
@@ -246,4 +249,51 @@ function wholeNumber(
 export function newestX(state: State, name: string): number | null {
   const buffer = state.channels.get(name);
   return buffer && buffer.size > 0 ? buffer.xAt(buffer.size - 1) : null;
+}
+
+/**
+ * A download holding one of the slots (`take`, `give` back when it ends, is cancelled or
+ * stalls): a client that stops reading for `stallMs` is cut off, so it cannot keep a slot, and
+ * the copy of the data it holds, for as long as it keeps the connection.
+ */
+function slotted(
+  chunks: Generator<string>,
+  stallMs: number,
+  take: () => void,
+  give: () => void,
+): ReadableStream<string> {
+  take();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let done = false;
+  const end = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    chunks.return(undefined);
+    give();
+  };
+  return new ReadableStream<string>({
+    start(controller) {
+      timer = setTimeout(() => {
+        end();
+        controller.error(new Error("the download made no progress"));
+      }, stallMs);
+    },
+    pull(controller) {
+      // the client read what was queued: it gets the full time again for the next piece
+      clearTimeout(timer);
+      const next = chunks.next();
+      if (next.done) {
+        end();
+        controller.close();
+        return;
+      }
+      controller.enqueue(next.value);
+      timer = setTimeout(() => {
+        end();
+        controller.error(new Error("the download made no progress"));
+      }, stallMs);
+    },
+    cancel: end,
+  });
 }
