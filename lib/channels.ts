@@ -36,6 +36,12 @@ export class Channels {
     return this.#buffers.size;
   }
 
+  /** The x of a channel's newest point, or null when it holds none. */
+  newestX(name: string): number | null {
+    const buffer = this.#buffers.get(name);
+    return buffer && buffer.size > 0 ? buffer.xAt(buffer.size - 1) : null;
+  }
+
   /** Points this instance has taken in since it started, from any publisher or replica. */
   get received(): number {
     return this.#received;

@@ -56,7 +56,7 @@ export function dataRoutes(state: State): Hono {
         maxBatch: config.maxBatch,
         nowSeconds: Date.now() / 1000,
         queryChannel: c.req.query("channel"),
-        lastX: (name: string) => newestX(state, name),
+        lastX: (name: string) => state.channels.newestX(name),
       };
       let parsed: Parsed;
       if (
@@ -243,12 +243,6 @@ function wholeNumber(
     throw new HttpError(400, `${field} must be a whole number`, field);
   }
   return Number(raw);
-}
-
-/** The x of a channel's newest point on this instance, or null when it holds none. */
-export function newestX(state: State, name: string): number | null {
-  const buffer = state.channels.get(name);
-  return buffer && buffer.size > 0 ? buffer.xAt(buffer.size - 1) : null;
 }
 
 /**

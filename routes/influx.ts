@@ -84,10 +84,7 @@ export function influxRoutes(state: State): Hono {
       }
       const batches = groupByChannel(parsed.points, {
         nowSeconds: () => Date.now() / 1000,
-        lastX: (name) => {
-          const b = state.channels.get(name);
-          return b && b.size > 0 ? b.xAt(b.size - 1) : null;
-        },
+        lastX: (name) => state.channels.newestX(name),
       });
       // all or nothing: a batch whose new channels do not fit is refused before anything is
       // stored (a replica creating channels at the same moment can still take the last slot)

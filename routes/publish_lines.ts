@@ -63,10 +63,7 @@ function sinkFor(state: State): LineSink {
     append: (channel, x, y) => publish(state, channel, x, y),
     known: (channel) => channels.get(channel) !== undefined,
     room: () => config.maxChannels - channels.count,
-    lastX: (channel) => {
-      const b = channels.get(channel);
-      return b && b.size > 0 ? b.xAt(b.size - 1) : null;
-    },
+    lastX: (channel) => channels.newestX(channel),
     nowSeconds: () => Date.now() / 1000,
   };
 }
