@@ -17,11 +17,27 @@ const CLOSE = { Connection: "close" };
  * being read at once would pass OSC_BODIES_MAX_TOTAL. Every refusal closes the connection, so a
  * body that stopped short holds no memory once it is answered.
  */
-export async function readBody(
+export function readBody(
   req: Request,
   state: State,
   maxBytes = state.config.maxBodyBytes,
 ): Promise<Uint8Array> {
+  return read(req, state, maxBytes, false) as Promise<Uint8Array>;
+}
+
+/** The body as UTF-8 text, with the bounds of `readBody`. */
+export function readText(req: Request, state: State): Promise<string> {
+  return read(req, state, state.config.maxBodyBytes, true) as Promise<string>;
+}
+
+const decoder = new TextDecoder();
+
+async function read(
+  req: Request,
+  state: State,
+  maxBytes: number,
+  text: boolean,
+): Promise<Uint8Array | string> {
   const { bodyTimeoutMs } = state.config;
   const lengthHeader = req.headers.get("content-length");
   const chunked = req.headers.get("transfer-encoding") !== null;
@@ -44,11 +60,14 @@ export async function readBody(
     );
   if (declared !== null && declared > maxBytes) throw tooLarge();
   if (declared !== null && declared <= ONE_SHOT_BYTES) {
+    if (text) {
+      return await state.deadlines.within(req.text(), bodyTimeoutMs, late);
+    }
     return new Uint8Array(
       await state.deadlines.within(req.arrayBuffer(), bodyTimeoutMs, late),
     );
   }
-  if (req.body === null) return new Uint8Array(0);
+  if (req.body === null) return text ? "" : new Uint8Array(0);
   // what a body may take up while it arrives: its declared length, or the limit for a chunked one
   const reserve = declared ?? maxBytes;
   const bodies = state.bodies;
@@ -90,12 +109,12 @@ export async function readBody(
   } finally {
     bodies.bytes -= reserve;
   }
-  if (chunks.length === 1) return chunks[0];
+  if (chunks.length === 1) return text ? decoder.decode(chunks[0]) : chunks[0];
   const out = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {
     out.set(c, at);
     at += c.byteLength;
   }
-  return out;
+  return text ? decoder.decode(out) : out;
 }

@@ -15,14 +15,9 @@ import {
   type Parsed,
   parseJson,
 } from "../lib/validate.ts";
-import { readBody } from "./body.ts";
-import {
-  publishAdmission,
-  refuseCrossSite,
-  requireViewToken,
-} from "./guard.ts";
+import { readBody, readText } from "./body.ts";
+import { publishAdmission, requireViewToken } from "./guard.ts";
 import { mediaType, publishLines, streamedFormat } from "./publish_lines.ts";
-import { requireToken } from "./publish_auth.ts";
 
 const ALLOW = "GET, HEAD, POST, DELETE";
 /** large GET /data responses streaming at once; each holds a copy of up to every buffered point */
@@ -35,20 +30,13 @@ export function dataRoutes(state: State): Hono {
   const { config } = state;
   const app = new Hono();
   // admission comes before the token check, so guessing tokens is limited too
-  app.on(
-    ["POST", "DELETE"],
-    "/",
-    refuseCrossSite(state),
-    publishAdmission(state),
-  );
-  if (config.publishToken) {
-    app.on(["POST", "DELETE"], "/", requireToken(state));
-  }
+  const admit = publishAdmission(state);
   if (config.viewToken) app.get("/", requireViewToken(state));
 
   app.post(
     "/",
     async (c) => {
+      await admit(c);
       // line bodies stream in and are stored as they come; everything else is read whole
       const format = streamedFormat(c);
       if (format !== null) return await publishLines(c, state, format);
@@ -72,7 +60,7 @@ export function dataRoutes(state: State): Hono {
         // JSON whatever else the Content-Type says: `curl -d` sends form encoding and the original
         // read it. What is not a JSON object or array (`seq 1 100 | curl --data-binary @-`) is
         // read as lines
-        const text = new TextDecoder().decode(await readBody(c.req.raw, state));
+        const text = await readText(c.req.raw, state);
         const json = parseJson(text);
         if (!json.ok || typeof json.value === "number") {
           return publishLines(
@@ -193,6 +181,7 @@ export function dataRoutes(state: State): Hono {
   });
 
   app.delete("/", async (c) => {
+    await admit(c);
     const name = knownChannel(state, c.req.query("channel"));
     return c.json({
       status: "success",

@@ -30,33 +30,38 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
  * otherwise publish into (or clear) their scope with a form or a fetch. Devices and scripts send
  * no Origin; the scope's own page and OSC_CORS_ORIGINS may.
  */
-export function refuseCrossSite(state: State): MiddlewareHandler {
-  return async (c, next) => {
-    const origin = c.req.header("origin");
-    if (
-      !originAllowed(origin, c.req.header("host"), state.config.corsOrigins)
-    ) {
-      throw new HttpError(
-        403,
-        `a page on ${origin} may not publish to or clear this oscilloscope; list its origin in OSC_CORS_ORIGINS`,
-        "origin",
-      );
-    }
-    await next();
-  };
+export function refuseCrossSite(state: State, c: Context): void {
+  const origin = c.req.header("origin");
+  if (
+    origin !== undefined &&
+    !originAllowed(origin, c.req.header("host"), state.config.corsOrigins)
+  ) {
+    throw new HttpError(
+      403,
+      `a page on ${origin} may not publish to or clear this oscilloscope; list its origin in OSC_CORS_ORIGINS`,
+      "origin",
+    );
+  }
 }
 
 /**
- * The publish admission: while the server is saturated, 429 with Retry-After for the addresses
+ * The publish admission, one middleware for every way in (it runs on each request): 403 from
+ * another site's page; while the server is saturated, 429 with Retry-After for the addresses
  * sending more than their share; with OSC_PUBLISH_RATE set, also a fixed cap per address.
  * Nothing is stored from a refused request.
  */
-export function publishAdmission(state: State): MiddlewareHandler {
+export function publishAdmission(
+  state: State,
+  influx1 = false,
+): (c: Context) => Promise<void> | void {
   const { publishRate, publishBurst, trustProxy } = state.config;
   const limiter = publishRate > 0
     ? new RateLimiter(publishRate, publishBurst)
     : null;
-  return async (c, next) => {
+  // a plain call at the top of each handler rather than a middleware: a middleware layer
+  // costs single-point ingest more than all the checks in it
+  return (c) => {
+    refuseCrossSite(state, c);
     const address = clientAddress(c, trustProxy);
     const taken = limiter?.take(address);
     if (taken && !taken.ok) {
@@ -76,7 +81,10 @@ export function publishAdmission(state: State): MiddlewareHandler {
         { "Retry-After": String(admitted.retryAfterSeconds) },
       );
     }
-    await next();
+    // after admission, so guessing tokens costs a guesser its share too
+    if (state.config.publishToken !== null) {
+      return checkPublishToken(state, c, influx1);
+    }
   };
 }
 
@@ -161,4 +169,66 @@ export function requireViewToken(state: State): MiddlewareHandler {
       "this oscilloscope is private: open it with ?token=<view token>, or send Authorization: Bearer <view token>",
     );
   };
+}
+
+/**
+ * The token a request presents: `Authorization: Bearer <t>`, or `Token <t>` as InfluxDB's
+ * clients and Telegraf send it; with `influx1`, also InfluxDB 1.x's `?p=<t>` and the password
+ * of Basic authentication.
+ */
+export function presentedToken(
+  c: Context,
+  influx1 = false,
+): string | undefined {
+  const header = c.req.header("authorization") ?? "";
+  const scheme = /^(Bearer|Token) +(\S+) *$/i.exec(header);
+  if (scheme) return scheme[2];
+  if (!influx1) return undefined;
+  const basic = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header);
+  if (basic) {
+    try {
+      const decoded = atob(basic[1]);
+      return decoded.slice(decoded.indexOf(":") + 1);
+    } catch {
+      return undefined;
+    }
+  }
+  return c.req.query("p");
+}
+
+/**
+ * Requires the publish token (see `presentedToken`). Hono's bearerAuth answers a malformed
+ * header with 400, but our contract is 401 for anything that is not the token, so this is a
+ * thin variant on Hono's own constant-time comparison.
+ */
+export async function checkPublishToken(
+  state: State,
+  c: Context,
+  influx1 = false,
+): Promise<void> {
+  const token = state.config.publishToken;
+  if (token === null) return;
+  const challenge = { "WWW-Authenticate": 'Bearer realm="web-oscilloscope"' };
+  {
+    const presented = presentedToken(c, influx1);
+    if (presented === undefined && !c.req.header("authorization")) {
+      throw new HttpError(
+        401,
+        "authorization is required: send Authorization: Bearer <token>",
+        "authorization",
+        challenge,
+      );
+    }
+    if (
+      presented === undefined || !(await timingSafeEqual(token, presented))
+    ) {
+      countGuess(state, c);
+      throw new HttpError(
+        401,
+        "authorization does not carry the publish token",
+        "authorization",
+        challenge,
+      );
+    }
+  }
 }

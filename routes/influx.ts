@@ -5,8 +5,8 @@ import { groupByChannel } from "../lib/line_ingest.ts";
 import { parseLineProtocol, precisionSeconds } from "../lib/line_protocol.ts";
 import { publish, type State } from "../lib/state.ts";
 import { StoreUnavailable } from "../lib/store.ts";
-import { publishAdmission, refuseCrossSite } from "./guard.ts";
-import { requireToken } from "./publish_auth.ts";
+import { readBody, readText } from "./body.ts";
+import { publishAdmission } from "./guard.ts";
 
 /** How much a gzip body may grow when inflated, against OSC_MAX_BODY: a bound on zip bombs. */
 const GZIP_GROWTH = 16;
@@ -47,15 +47,13 @@ const REASONS: Record<number, Parameters<State["count"]["rejected"]>[0]> = {
 export function influxRoutes(state: State): Hono {
   const { config } = state;
   const app = new Hono();
-  for (const path of ["/api/v2/write", "/write"]) {
-    app.post(path, refuseCrossSite(state), publishAdmission(state));
-  }
-  if (config.publishToken) {
-    app.post("/api/v2/write", requireToken(state));
-    app.post("/write", requireToken(state, true));
-  }
+  const admit = {
+    1: publishAdmission(state, true),
+    2: publishAdmission(state),
+  };
   const write = (version: 1 | 2) =>
     app.post(version === 2 ? "/api/v2/write" : "/write", async (c) => {
+      await admit[version](c);
       const raw = c.req.query("precision");
       const unitSeconds = precisionSeconds(raw, version);
       if (unitSeconds === null) {
@@ -70,7 +68,7 @@ export function influxRoutes(state: State): Hono {
       if (version === 2 && !c.req.query("bucket")) {
         throw new HttpError(400, "bucket is required", "bucket");
       }
-      const text = await readBody(c.req.raw, state);
+      const text = await readLines(c.req.raw, state);
       const parsed = parseLineProtocol(text, {
         unitSeconds,
         maxPoints: config.maxBatch,
@@ -147,17 +145,8 @@ export function influxRoutes(state: State): Hono {
   return app;
 }
 
-/** The body as text, inflated when gzip; bounded in bytes and in time. */
-async function readBody(req: Request, state: State): Promise<string> {
-  const { maxBodyBytes, bodyTimeoutMs } = state.config;
-  const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (declared > maxBodyBytes) {
-    throw new HttpError(
-      413,
-      `body is larger than ${maxBodyBytes} bytes`,
-      "body",
-    );
-  }
+/** The body as text, inflated when gzip; bounded in bytes and in time like any body. */
+async function readLines(req: Request, state: State): Promise<string> {
   const encoding = req.headers.get("content-encoding")?.trim().toLowerCase();
   if (encoding && encoding !== "gzip" && encoding !== "identity") {
     throw new HttpError(
@@ -166,21 +155,19 @@ async function readBody(req: Request, state: State): Promise<string> {
       "content-encoding",
     );
   }
-  if (!req.body) return "";
-  let stream: ReadableStream<Uint8Array> = req.body.pipeThrough(
-    limitBytes(maxBodyBytes, "body"),
-  );
-  if (encoding === "gzip") {
-    stream = stream
-      .pipeThrough(
-        new DecompressionStream("gzip") as TransformStream<
-          Uint8Array,
-          Uint8Array
-        >,
-      )
-      .pipeThrough(limitBytes(GZIP_GROWTH * maxBodyBytes, "inflated body"));
-  }
-  const read = new Response(stream).text().catch((e) => {
+  if (encoding !== "gzip") return await readText(req, state);
+  const max = GZIP_GROWTH * state.config.maxBodyBytes;
+  const inflated = new Blob([
+    (await readBody(req, state)) as Uint8Array<ArrayBuffer>,
+  ]).stream()
+    .pipeThrough(
+      new DecompressionStream("gzip") as TransformStream<
+        Uint8Array,
+        Uint8Array
+      >,
+    )
+    .pipeThrough(limitBytes(max, "inflated body"));
+  return await new Response(inflated).text().catch((e) => {
     if (e instanceof HttpError) throw e;
     // a truncated or corrupt gzip stream
     throw new HttpError(
@@ -189,16 +176,6 @@ async function readBody(req: Request, state: State): Promise<string> {
       "body",
     );
   });
-  return await state.deadlines.within(
-    read,
-    bodyTimeoutMs,
-    () =>
-      new HttpError(
-        408,
-        `body did not arrive within ${bodyTimeoutMs} ms`,
-        "body",
-      ),
-  );
 }
 
 /** Passes bytes through until `max`, then fails the stream with a 413 naming `what`. */
