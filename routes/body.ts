@@ -67,7 +67,6 @@ async function read(
       await state.deadlines.within(req.arrayBuffer(), bodyTimeoutMs, late),
     );
   }
-  if (req.body === null) return text ? "" : new Uint8Array(0);
   // what a body may take up while it arrives: its declared length, or the limit for a chunked one
   const reserve = declared ?? maxBytes;
   const bodies = state.bodies;
@@ -79,6 +78,24 @@ async function read(
       { ...CLOSE, "Retry-After": "1" },
     );
   }
+  if (declared !== null) {
+    // a declared length is read in one go, into one buffer (a stream read would leave a
+    // chunk's worth of garbage per read on the heap). Such a read cannot be cancelled, so its
+    // bytes stay counted until it settles, which for a body that stopped short is when its
+    // connection goes: the budget bounds what stalled bodies hold, however long they stay
+    bodies.bytes += reserve;
+    const whole: Promise<string | ArrayBuffer> = text
+      ? req.text()
+      : req.arrayBuffer();
+    whole.then(
+      () => (bodies.bytes -= reserve),
+      () => (bodies.bytes -= reserve),
+    );
+    const got = await state.deadlines.within(whole, bodyTimeoutMs, late);
+    return typeof got === "string" ? got : new Uint8Array(got);
+  }
+  // (req.body only here: touching it switches Deno from its one-shot read to a stream read)
+  if (req.body === null) return text ? "" : new Uint8Array(0);
   bodies.bytes += reserve;
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

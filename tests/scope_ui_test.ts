@@ -391,6 +391,8 @@ Deno.test({
         await page.mouse.wheel(0, -400);
         await waitStatus(page, "hold");
         await page.locator(".held", { hasText: "View held" }).waitFor();
+        // as after Stop: the frame that applies the zoom may still be on its way
+        await page.waitForTimeout(300);
         const zoomed = await columnProfile(page, YELLOW, "hue");
         await page.waitForTimeout(600);
         assert.equal(
