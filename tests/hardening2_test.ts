@@ -6,8 +6,6 @@ import {
   startOscilloscope,
   startServer,
 } from "../tools/bench/procs.ts";
-import { createApp } from "../main.ts";
-import { loadConfig } from "../lib/config.ts";
 import { post, send, withServer } from "./helpers.ts";
 import { stalledViewer } from "./viewers.ts";
 
@@ -25,28 +23,6 @@ async function statusLine(conn: Deno.Conn, timeoutMs = 5000): Promise<string> {
   return n
     ? new TextDecoder().decode(buf.subarray(0, n)).split("\r\n")[0]
     : "none";
-}
-
-/** An app served in this process whose log lines the test can read. */
-async function withLoggedServer(
-  env: Record<string, string>,
-  fn: (base: string, logs: string[]) => Promise<void>,
-) {
-  const logs: string[] = [];
-  const app = createApp(loadConfig({ OSC_LOG_LEVEL: "info", ...env }), {
-    writeLog: (line) => logs.push(line),
-  });
-  await app.open();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    app.fetch,
-  );
-  try {
-    await fn(`http://127.0.0.1:${server.addr.port}`, logs);
-  } finally {
-    await app.close();
-    await server.shutdown();
-  }
 }
 
 Deno.test("hardening II - running out of file descriptors: the server refuses, recovers, keeps its data", async () => {
@@ -244,7 +220,8 @@ Deno.test("hardening II - a viewer the server closes for slowness frees its slot
 });
 
 Deno.test("hardening II - a malformed Host is a 400, logged as no error", async () => {
-  await withLoggedServer({}, async (base, logs) => {
+  const logs: string[] = [];
+  await withServer({ OSC_LOG_LEVEL: "info" }, async (base) => {
     const { port } = new URL(base);
     const conn = await Deno.connect({
       hostname: "127.0.0.1",
@@ -263,7 +240,7 @@ Deno.test("hardening II - a malformed Host is a 400, logged as no error", async 
       [],
       "no stack trace at error level",
     );
-  });
+  }, { writeLog: (line) => logs.push(line) });
 });
 
 Deno.test("hardening II - wrong tokens are counted once per address, across routes and both tokens", async () => {

@@ -1,13 +1,15 @@
 import { type App, createApp } from "../main.ts";
 import { loadConfig } from "../lib/config.ts";
+import type { StateOptions } from "../lib/state.ts";
 
 /** Runs `fn` against a real listener on a free loopback port, then stops it and its viewers. */
 export async function withServer(
   env: Record<string, string>,
   fn: (base: string, app: App) => Promise<void>,
+  options: StateOptions = {},
 ): Promise<void> {
   // refusals are logged at info; tests only want to see errors and warnings
-  const app = createApp(loadConfig({ OSC_LOG_LEVEL: "warn", ...env }));
+  const app = createApp(loadConfig({ OSC_LOG_LEVEL: "warn", ...env }), options);
   await app.open();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
