@@ -219,14 +219,15 @@ export class LineIngest {
       const row = all[i];
       const a = row[0];
       const b = row[1];
-      if (row.length === 1 && typeof a === "number") {
+      // JSON.parse reads 1e999 as Infinity: such a line goes the slow way, which refuses it
+      if (row.length === 1 && Number.isFinite(a)) {
         col.x.push(NaN);
-        col.y.push(a);
+        col.y.push(a as number);
       } else if (
-        row.length === 2 && typeof a === "number" && typeof b === "number"
+        row.length === 2 && Number.isFinite(a) && Number.isFinite(b)
       ) {
-        col.x.push(a);
-        col.y.push(b);
+        col.x.push(a as number);
+        col.y.push(b as number);
       } else if (row.length === 0) {
         // a blank line
         this.#pendingLines++;
@@ -316,25 +317,13 @@ export class LineIngest {
       this.#document.push(text);
       return null;
     }
-    if (this.#mode === "text") {
-      // the commonest lines, a number or x,y, without building a point for them
-      const m = PLAIN.exec(text);
-      if (m !== null) {
-        const a = Number(m[1]);
-        const b = m[2] === undefined ? undefined : Number(m[2]);
-        if (Number.isFinite(a) && (b === undefined || Number.isFinite(b))) {
-          const failure = await this.#admit([this.#plain], number);
-          if (failure) return failure;
-          const col = this.#pending.get(this.#plain)!;
-          if (b === undefined) {
-            col.x.push(NaN);
-            col.y.push(a);
-          } else {
-            col.x.push(a);
-            col.y.push(b);
-          }
-          return await this.#added(1);
-        }
+    if (this.#mode === "text" && PLAIN.test(text)) {
+      // a number or x,y: room for its channel, then the fast way (which leaves a number too
+      // large for a float to the parse below, which says so)
+      const failure = await this.#admit([this.#plain], number);
+      if (failure) return failure;
+      if (this.#fast(text)) {
+        return this.#pendingPoints >= FLUSH_POINTS ? await this.#flush() : null;
       }
     }
     const parsed: LineRead = this.#mode === "ndjson"

@@ -11,6 +11,8 @@ const text = (base: string, body: BodyInit, query = "", type = "text/plain") =>
     body,
   });
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** A request body the test writes to while the request is open, as a pipe into curl would. */
 function pipe() {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -144,6 +146,26 @@ Deno.test("line bodies - a bad line ends the request with 400 naming it; the lin
       1,
       2,
     ]);
+    // a number too large for a float is refused, not stored as Infinity, in the first read
+    // and in those after it (read a different way, once the body is known to be text)
+    for (const later of [false, true]) {
+      const stream = pipe();
+      const answer = send(`${base}/data?channel=huge${later}`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: stream.body,
+      });
+      if (later) {
+        stream.write("0\n");
+        await sleep(50);
+      }
+      stream.write("1\n2\n1e999\n");
+      stream.end();
+      const huge = await answer;
+      assert.equal(huge.status, 400, huge.text);
+      assert.equal(huge.json.line, later ? 4 : 3);
+      assert.equal(huge.json.accepted, later ? 3 : 2);
+    }
     // each line is whole or not at all: a Serial Plotter line with one bad part stores none
     const partial = await text(base, "a:1,b:x\n", "");
     assert.equal(partial.status, 400);
