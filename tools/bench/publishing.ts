@@ -77,14 +77,7 @@ async function singlePointLoops(
     headers?: Record<string, string>;
   },
 ): Promise<LoopResult> {
-  const result: LoopResult = {
-    sent: 0,
-    ok: 0,
-    refused: 0,
-    other: 0,
-    latenciesMs: [],
-    seconds: 0,
-  };
+  const result = emptyLoop();
   const started = performance.now();
   const deadline = started + opts.seconds * 1000;
   const worker = async (w: number) => {
@@ -278,14 +271,7 @@ async function fastPublishers(ctx: Ctx): Promise<void> {
   };
   rows.push(floodRow("(b) flood alone, 50 connections", alone));
   rows.push(floodRow("(b) flood beside the polite publisher", beside));
-  const polite: LoopResult = {
-    sent: 0,
-    ok: 0,
-    refused: 0,
-    other: 0,
-    latenciesMs: [],
-    seconds: 0,
-  };
+  const polite = emptyLoop();
   for (const r of beside) {
     polite.sent += r.polite.sent;
     polite.ok += r.polite.ok;
@@ -662,4 +648,9 @@ export async function publishingCase(ctx: Ctx): Promise<void> {
   await fastPublishers(ctx);
   await lineFormats(ctx);
   await longStream(ctx);
+}
+
+/** A loop's counts before it has sent anything. */
+function emptyLoop(): LoopResult {
+  return { sent: 0, ok: 0, refused: 0, other: 0, latenciesMs: [], seconds: 0 };
 }
