@@ -1,6 +1,6 @@
 // Listening for main.ts: a server that outlives running out of file descriptors, and a soft
 // descriptor limit raised to the hard one where the system allows it.
-import type { Logger } from "./lib/log.ts";
+import type { Logger } from "./lib/server/log.ts";
 
 export interface Listening {
   /** Stops accepting, lets open requests finish, and resolves once the server has stopped. */

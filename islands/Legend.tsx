@@ -1,6 +1,6 @@
-import { formatY } from "../lib/grid.ts";
-import { formatRate } from "../lib/si.ts";
-import { formatPerDiv } from "../lib/timebase.ts";
+import { formatY } from "../lib/shared/grid.ts";
+import { formatRate } from "../lib/scope/si.ts";
+import { formatPerDiv } from "../lib/scope/timebase.ts";
 import type { ScopeModel } from "./model.ts";
 
 /**

@@ -1,5 +1,5 @@
-import { formatY } from "../lib/grid.ts";
-import { formatRate, formatSI } from "../lib/si.ts";
+import { formatY } from "../lib/shared/grid.ts";
+import { formatRate, formatSI } from "../lib/scope/si.ts";
 import type { ScopeModel } from "./model.ts";
 
 const COLUMNS = [

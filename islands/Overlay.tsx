@@ -1,6 +1,6 @@
 import type { PointerEventHandler } from "preact";
-import { formatY } from "../lib/grid.ts";
-import { formatSI } from "../lib/si.ts";
+import { formatY } from "../lib/shared/grid.ts";
+import { formatSI } from "../lib/scope/si.ts";
 import { tidy } from "./auto_settings.ts";
 import type { ScopeModel } from "./model.ts";
 import type { Cursors } from "./scope_state.ts";

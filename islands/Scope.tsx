@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef } from "preact/hooks";
-import type { ScopeProps } from "../lib/types.ts";
+import type { ScopeProps } from "../lib/shared/types.ts";
 import { ControlPanel } from "./ControlPanel.tsx";
 import type { ScopeActions } from "./export.ts";
 import { HelpDialog } from "./HelpDialog.tsx";

@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { formatSI } from "../lib/si.ts";
+import { formatSI } from "../lib/scope/si.ts";
 import type { ScopeModel } from "./model.ts";
 import { type Mapper, Overlay } from "./Overlay.tsx";
 

@@ -1,5 +1,5 @@
-import { formatRate } from "../lib/si.ts";
-import { formatPerDiv } from "../lib/timebase.ts";
+import { formatRate } from "../lib/scope/si.ts";
+import { formatPerDiv } from "../lib/scope/timebase.ts";
 import type { ScopeModel } from "./model.ts";
 
 const STATUS_TEXT = {

@@ -1,10 +1,10 @@
-import { copyRing } from "../lib/record.ts";
-import type { RingBuffer } from "../lib/ring_buffer.ts";
-import { DIVISIONS_X } from "../lib/timebase.ts";
-import type { Trace } from "../lib/trace.ts";
-import type { TriggerSpec } from "../lib/trigger.ts";
-import { TriggerControl } from "../lib/trigger_control.ts";
-import type { ViewState } from "../lib/view_state.ts";
+import { copyRing } from "../lib/scope/record.ts";
+import type { RingBuffer } from "../lib/shared/ring_buffer.ts";
+import { DIVISIONS_X } from "../lib/scope/timebase.ts";
+import type { Trace } from "../lib/scope/trace.ts";
+import type { TriggerSpec } from "../lib/scope/trigger.ts";
+import { TriggerControl } from "../lib/scope/trigger_control.ts";
+import type { ViewState } from "../lib/scope/view_state.ts";
 import type { XWindow } from "./live_chart.ts";
 
 /** What the front panel's status badge says. */

@@ -1,5 +1,9 @@
 import { effect } from "@preact/signals";
-import { decodeView, encodeView, type ViewState } from "../lib/view_state.ts";
+import {
+  decodeView,
+  encodeView,
+  type ViewState,
+} from "../lib/scope/view_state.ts";
 import type { ScopeState } from "./scope_state.ts";
 
 /**

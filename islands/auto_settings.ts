@@ -1,7 +1,7 @@
 import { batch } from "@preact/signals";
-import { niceStep } from "../lib/grid.ts";
-import { measure, type Measurements } from "../lib/measure.ts";
-import { DIVISIONS_X, snap125 } from "../lib/timebase.ts";
+import { niceStep } from "../lib/shared/grid.ts";
+import { measure, type Measurements } from "../lib/scope/measure.ts";
+import { DIVISIONS_X, snap125 } from "../lib/scope/timebase.ts";
 import type { ScopeState } from "./scope_state.ts";
 
 // Settings chosen from the signal itself, as a bench scope's Autoset and 50% buttons do: they read

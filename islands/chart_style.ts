@@ -7,8 +7,8 @@ import {
   type ISeriesApi,
   LineStyle,
 } from "lightweight-charts";
-import { formatY } from "../lib/grid.ts";
-import type { XScaleBehavior } from "../lib/x_scale.ts";
+import { formatY } from "../lib/shared/grid.ts";
+import type { XScaleBehavior } from "../lib/scope/x_scale.ts";
 
 // How the Y-T chart looks, apart from what it draws: colours, fonts, margins and price formats.
 

@@ -1,6 +1,6 @@
 // Browser entry: hydrates the server-rendered island with the props the server embedded.
 import { hydrate } from "preact";
-import type { ScopeProps } from "../lib/types.ts";
+import type { ScopeProps } from "../lib/shared/types.ts";
 import { Scope } from "./Scope.tsx";
 
 const root = document.getElementById("scope-root");

@@ -1,5 +1,5 @@
-import type { RingBuffer } from "../lib/ring_buffer.ts";
-import { lowerBound } from "../lib/samples.ts";
+import type { RingBuffer } from "../lib/shared/ring_buffer.ts";
+import { lowerBound } from "../lib/scope/samples.ts";
 import type { ChannelDraw } from "./trace_series.ts";
 
 /** What the crosshair reads at an x of the axis. */

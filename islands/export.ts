@@ -1,7 +1,7 @@
-import { formatY } from "../lib/grid.ts";
-import { formatPerDiv } from "../lib/timebase.ts";
-import { encodeView, type ViewState } from "../lib/view_state.ts";
-import { windowCsv } from "../lib/window_csv.ts";
+import { formatY } from "../lib/shared/grid.ts";
+import { formatPerDiv } from "../lib/scope/timebase.ts";
+import { encodeView, type ViewState } from "../lib/scope/view_state.ts";
+import { windowCsv } from "../lib/scope/window_csv.ts";
 import type { Shown } from "./acquisition.ts";
 import { TRIGGER_COLOR } from "./chart_style.ts";
 import type { ScopeModel } from "./model.ts";

@@ -1,6 +1,6 @@
 // The furniture of the XY and FFT canvas, drawn around the traces: a bench scope's 10 x 8
 // graticule, the value at each division, and captions in the corners.
-import { DIVISIONS_X, DIVISIONS_Y } from "../lib/timebase.ts";
+import { DIVISIONS_X, DIVISIONS_Y } from "../lib/scope/timebase.ts";
 import type { AxisRange } from "./plot_axes.ts";
 
 const BG = "#05080b";

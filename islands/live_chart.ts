@@ -12,8 +12,8 @@ import {
   makeGrid,
   niceStep,
   slotX,
-} from "../lib/grid.ts";
-import { tickStep, XScaleBehavior, type XView } from "../lib/x_scale.ts";
+} from "../lib/shared/grid.ts";
+import { tickStep, XScaleBehavior, type XView } from "../lib/scope/x_scale.ts";
 import {
   AUTO_MARGIN,
   createScopeChart,

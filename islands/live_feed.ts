@@ -1,9 +1,9 @@
-import { Trace } from "../lib/trace.ts";
+import { Trace } from "../lib/scope/trace.ts";
 import {
   type BinaryMessage,
   decodeBinary,
   type ServerMessage,
-} from "../lib/wire.ts";
+} from "../lib/shared/wire.ts";
 
 type Message = ServerMessage | BinaryMessage;
 

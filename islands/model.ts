@@ -1,7 +1,7 @@
 import { batch } from "@preact/signals";
-import { DIVISIONS_X, step125 } from "../lib/timebase.ts";
-import type { Edge, TriggerMode } from "../lib/trigger.ts";
-import type { ViewState } from "../lib/view_state.ts";
+import { DIVISIONS_X, step125 } from "../lib/scope/timebase.ts";
+import type { Edge, TriggerMode } from "../lib/scope/trigger.ts";
+import type { ViewState } from "../lib/scope/view_state.ts";
 import {
   autoset,
   ensureTriggerable,

@@ -1,9 +1,9 @@
 // The scales of the XY and FFT plots, apart from the canvas because they are arithmetic only:
 // ranges that hold still as the signal wanders, the FFT's span, and axis labels.
-import type { Spectrum } from "../lib/fft.ts";
-import { niceStep } from "../lib/grid.ts";
-import { formatSI } from "../lib/si.ts";
-import { DIVISIONS_X } from "../lib/timebase.ts";
+import type { Spectrum } from "../lib/scope/fft.ts";
+import { niceStep } from "../lib/shared/grid.ts";
+import { formatSI } from "../lib/scope/si.ts";
+import { DIVISIONS_X } from "../lib/scope/timebase.ts";
 
 /** A value range drawn over a number of divisions. */
 export interface AxisRange {

@@ -1,6 +1,6 @@
-import type { Spectrum } from "../lib/fft.ts";
-import { formatY } from "../lib/grid.ts";
-import { formatSI } from "../lib/si.ts";
+import type { Spectrum } from "../lib/scope/fft.ts";
+import { formatY } from "../lib/shared/grid.ts";
+import { formatSI } from "../lib/scope/si.ts";
 import {
   drawCaption,
   drawGraticule,

@@ -1,7 +1,11 @@
-import { spectralPeak, spectrum } from "../lib/fft.ts";
-import { DIVISIONS_X, DIVISIONS_Y, formatPerDiv } from "../lib/timebase.ts";
-import type { ViewState } from "../lib/view_state.ts";
-import { pairXY } from "../lib/xy.ts";
+import { spectralPeak, spectrum } from "../lib/scope/fft.ts";
+import {
+  DIVISIONS_X,
+  DIVISIONS_Y,
+  formatPerDiv,
+} from "../lib/scope/timebase.ts";
+import type { ViewState } from "../lib/scope/view_state.ts";
+import { pairXY } from "../lib/scope/xy.ts";
 import type { Shown } from "./acquisition.ts";
 import type { ScopeModel } from "./model.ts";
 import { type AxisRange, niceRange, spectrumSpan } from "./plot_axes.ts";

@@ -1,6 +1,6 @@
-import { measure } from "../lib/measure.ts";
-import type { Trace } from "../lib/trace.ts";
-import type { ViewState } from "../lib/view_state.ts";
+import { measure } from "../lib/scope/measure.ts";
+import type { Trace } from "../lib/scope/trace.ts";
+import type { ViewState } from "../lib/scope/view_state.ts";
 import type { Shown } from "./acquisition.ts";
 import type { MeasureRow, ScopeState } from "./scope_state.ts";
 

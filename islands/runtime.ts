@@ -1,7 +1,7 @@
-import { formatY, niceStep } from "../lib/grid.ts";
-import type { RingBuffer } from "../lib/ring_buffer.ts";
-import type { ScopeProps } from "../lib/types.ts";
-import type { ViewState } from "../lib/view_state.ts";
+import { formatY, niceStep } from "../lib/shared/grid.ts";
+import type { RingBuffer } from "../lib/shared/ring_buffer.ts";
+import type { ScopeProps } from "../lib/shared/types.ts";
+import type { ViewState } from "../lib/scope/view_state.ts";
 import { Acquisition, type Shown } from "./acquisition.ts";
 import { openLinkedView, watchView } from "./address_bar.ts";
 import type { Readout } from "./crosshair_readout.ts";

@@ -4,12 +4,12 @@ import {
   type Signal,
   signal,
 } from "@preact/signals";
-import { measure, type Measurements } from "../lib/measure.ts";
-import { traceColor } from "../lib/palette.ts";
-import type { RingBuffer } from "../lib/ring_buffer.ts";
-import { DIVISIONS_X } from "../lib/timebase.ts";
-import type { ChannelSummary, StatusBody } from "../lib/types.ts";
-import { defaultView, type ViewState } from "../lib/view_state.ts";
+import { measure, type Measurements } from "../lib/scope/measure.ts";
+import { traceColor } from "../lib/scope/palette.ts";
+import type { RingBuffer } from "../lib/shared/ring_buffer.ts";
+import { DIVISIONS_X } from "../lib/scope/timebase.ts";
+import type { ChannelSummary, StatusBody } from "../lib/shared/types.ts";
+import { defaultView, type ViewState } from "../lib/scope/view_state.ts";
 import type { AcqStatus } from "./acquisition.ts";
 import type { XWindow } from "./live_chart.ts";
 import type { Connection } from "./live_feed.ts";
@@ -58,7 +58,7 @@ export type Panel = "acquire" | "timebase" | "trigger" | "vertical" | "display";
 
 /**
  * The scope's state as signals, and what the front panel asks of it. Everything a shared link
- * restores lives in `view` (lib/view_state.ts); the rest is what the page measured or the user
+ * restores lives in `view` (lib/scope/view_state.ts); the rest is what the page measured or the user
  * has open. No DOM here: the island wires it to the chart, the feed and the keyboard. The
  * front panel's actions on this state are ScopeModel's (model.ts).
  */

@@ -1,4 +1,4 @@
-import type { StatusBody } from "../lib/types.ts";
+import type { StatusBody } from "../lib/shared/types.ts";
 import type { ScopeState } from "./scope_state.ts";
 
 const STATUS_POLL_MS = 2000;

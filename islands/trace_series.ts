@@ -4,12 +4,12 @@ import {
   type LineData,
   LineSeries,
 } from "lightweight-charts";
-import { Decimator } from "../lib/decimator.ts";
-import { type Grid, slotX } from "../lib/grid.ts";
-import { windowRuns } from "../lib/record.ts";
-import { resampleMinMax } from "../lib/resample.ts";
-import type { RingBuffer } from "../lib/ring_buffer.ts";
-import { DIVISIONS_Y } from "../lib/timebase.ts";
+import { Decimator } from "../lib/scope/decimator.ts";
+import { type Grid, slotX } from "../lib/shared/grid.ts";
+import { windowRuns } from "../lib/scope/record.ts";
+import { resampleMinMax } from "../lib/scope/resample.ts";
+import type { RingBuffer } from "../lib/shared/ring_buffer.ts";
+import { DIVISIONS_Y } from "../lib/scope/timebase.ts";
 import { priceFormat } from "./chart_style.ts";
 
 /** A fixed vertical setting: `voltsPerDiv` y units per division, the trace moved up by `offset`. */

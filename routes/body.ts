@@ -1,5 +1,5 @@
-import { HttpError } from "../lib/http_error.ts";
-import type { State } from "../lib/state.ts";
+import { HttpError } from "../lib/server/http_error.ts";
+import type { State } from "../lib/server/state.ts";
 
 /**
  * Bodies up to this size are read in one go (Deno's one-shot read, twice as fast for single
@@ -22,12 +22,39 @@ export function readBody(
   state: State,
   maxBytes = state.config.maxBodyBytes,
 ): Promise<Uint8Array> {
-  return read(req, state, maxBytes, false) as Promise<Uint8Array>;
+  return read(req, state, maxBytes, false).catch(refusal) as Promise<
+    Uint8Array
+  >;
 }
 
 /** The body as UTF-8 text, with the bounds of `readBody`. */
 export function readText(req: Request, state: State): Promise<string> {
-  return read(req, state, state.config.maxBodyBytes, true) as Promise<string>;
+  return read(req, state, state.config.maxBodyBytes, true).catch(
+    refusal,
+  ) as Promise<string>;
+}
+
+/**
+ * A failed body read as the refusal the client gets: ours already are; Deno's report of a body
+ * that ended before it was complete (the client went away) is the client's fault, a 400, and
+ * nothing from it was stored.
+ */
+export function refusal(e: unknown): never {
+  if (e instanceof HttpError) throw e;
+  const name = (e as Error | undefined)?.name;
+  if (
+    name === "BadResource" || name === "ConnectionReset" ||
+    name === "Interrupted" || name === "UnexpectedEof" ||
+    e instanceof Deno.errors.BadResource
+  ) {
+    throw new HttpError(
+      400,
+      "the request body ended early; nothing was stored",
+      "body",
+      CLOSE,
+    ).refused("invalid");
+  }
+  throw e;
 }
 
 const decoder = new TextDecoder();
@@ -50,14 +77,14 @@ async function read(
       `body is larger than the limit of ${maxBytes} bytes`,
       "body",
       CLOSE,
-    );
+    ).refused("too_large");
   const late = () =>
     new HttpError(
       408,
       `body did not arrive within ${bodyTimeoutMs} ms`,
       "body",
       CLOSE,
-    );
+    ).refused("timeout");
   if (declared !== null && declared > maxBytes) throw tooLarge();
   if (declared !== null && declared <= ONE_SHOT_BYTES) {
     if (text) {
@@ -122,7 +149,7 @@ async function read(
       "the request body ended early; nothing was stored",
       "body",
       CLOSE,
-    );
+    ).refused("invalid");
   } finally {
     bodies.bytes -= reserve;
   }

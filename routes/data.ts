@@ -1,12 +1,12 @@
 import { Hono } from "hono";
-import { HttpError } from "../lib/http_error.ts";
-import { csvChunks, jsonChunks, type NamedSlice } from "../lib/export.ts";
+import { HttpError } from "../lib/server/http_error.ts";
 import {
-  decimated,
-  publish,
-  removeChannels,
-  type State,
-} from "../lib/state.ts";
+  csvChunks,
+  jsonChunks,
+  type NamedSlice,
+} from "../lib/server/export.ts";
+import { decimated } from "../lib/server/snapshots.ts";
+import type { State } from "../lib/server/state.ts";
 import {
   checkChannel,
   failureMessage,
@@ -14,9 +14,9 @@ import {
   parseBinary,
   type Parsed,
   parseJson,
-} from "../lib/validate.ts";
+} from "../lib/ingest/validate.ts";
 import { readBody, readText } from "./body.ts";
-import { publishAdmission, requireViewToken } from "./guard.ts";
+import { publishAdmission } from "./guard.ts";
 import { mediaType, publishLines, streamedFormat } from "./publish_lines.ts";
 
 const ALLOW = "GET, HEAD, POST, DELETE";
@@ -31,7 +31,6 @@ export function dataRoutes(state: State): Hono {
   const app = new Hono();
   // admission comes before the token check, so guessing tokens is limited too
   const admit = publishAdmission(state);
-  if (config.viewToken) app.get("/", requireViewToken(state));
 
   app.post(
     "/",
@@ -77,16 +76,16 @@ export function dataRoutes(state: State): Hono {
           parsed.tooMany ? 413 : 400,
           failureMessage(parsed),
           parsed.field,
-        );
+        ).refused(parsed.tooMany ? "too_large" : "invalid");
       }
       const { channel, x, y } = parsed.batch;
-      const stored = await publish(state, channel, x, y);
+      const stored = await state.store.append(channel, x, y);
       if (!stored.ok && stored.reason === "too_large") {
         throw new HttpError(
           413,
           `the ${config.store} store takes at most ${stored.maxPoints} points in one request, got ${x.length}; split the batch`,
           "points",
-        );
+        ).refused("too_large");
       }
       if (!stored.ok) {
         throw new HttpError(
@@ -95,7 +94,7 @@ export function dataRoutes(state: State): Hono {
             config.maxChannels + 1
           }; the limit is ${config.maxChannels}`,
           "channel",
-        );
+        ).refused("channel_limit");
       }
       state.count.accepted(x.length);
       return c.json({
@@ -185,7 +184,7 @@ export function dataRoutes(state: State): Hono {
     const name = knownChannel(state, c.req.query("channel"));
     return c.json({
       status: "success",
-      cleared: await removeChannels(state, name),
+      cleared: await state.store.remove(name),
     });
   });
 

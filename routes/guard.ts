@@ -2,10 +2,10 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { getConnInfo } from "hono/deno";
 import { timingSafeEqual } from "hono/utils/buffer";
-import { HttpError } from "../lib/http_error.ts";
-import { originAllowed } from "../lib/origin.ts";
-import { RateLimiter } from "../lib/rate_limit.ts";
-import type { State } from "../lib/state.ts";
+import { HttpError } from "../lib/server/http_error.ts";
+import { originAllowed } from "../lib/server/origin.ts";
+import { RateLimiter } from "../lib/server/rate_limit.ts";
+import type { State } from "../lib/server/state.ts";
 
 /**
  * The client's address: the TCP peer, or behind a proxy the operator runs (OSC_TRUST_PROXY) the
@@ -70,16 +70,16 @@ export function publishAdmission(
         `too many requests from this address: at most ${publishRate}/s (bursts of ${publishBurst}, set by OSC_PUBLISH_RATE); send points in batches (an array, columns or lines per request) or retry in ${taken.retryAfterSeconds} s`,
         "rate",
         { "Retry-After": String(taken.retryAfterSeconds) },
-      );
+      ).refused("rate_limited");
     }
-    const admitted = state.shedder.admit(address, state.inFlight);
+    const admitted = state.shedder.admit(address, state.requests.inFlight);
     if (!admitted.ok) {
       throw new HttpError(
         429,
         `the server is saturated (${admitted.cause}) and this address sends more requests than its share; send points in batches (an array, columns or lines per request) or retry in ${admitted.retryAfterSeconds} s`,
         "rate",
         { "Retry-After": String(admitted.retryAfterSeconds) },
-      );
+      ).refused("rate_limited");
     }
     // after admission, so guessing tokens costs a guesser its share too
     if (state.config.publishToken !== null) {
@@ -92,24 +92,24 @@ const COOKIE = "osc_view";
 
 /**
  * Counts a wrong token against the client's address — one count per address across every route
- * and both tokens — and answers 429 once it has guessed 10 times (then once every 6 s).
+ * and both tokens — and answers 429 once it has guessed 10 times (then once every 6 s); a
+ * publisher's 429 is counted as a refused publish.
  */
-export function countGuess(state: State, c: Context): void {
+function countGuess(state: State, c: Context, publishing: boolean): void {
   const taken = state.guesses.take(clientAddress(c, state.config.trustProxy));
   if (!taken.ok) {
-    throw new HttpError(
+    const refusal = new HttpError(
       429,
       `too many wrong tokens from this address; retry in ${taken.retryAfterSeconds} s`,
       "token",
       { "Retry-After": String(taken.retryAfterSeconds) },
     );
+    throw publishing ? refusal.refused("rate_limited") : refusal;
   }
 }
 
-/** The bearer token in an Authorization header, if any. */
-export function bearer(c: Context): string | undefined {
-  return /^Bearer +(\S+) *$/i.exec(c.req.header("authorization") ?? "")?.[1];
-}
+/** `Authorization: Bearer <t>`, or `Token <t>` as InfluxDB's clients and Telegraf send it. */
+const AUTHORIZATION = /^(Bearer|Token) +(\S+) *$/i;
 
 /**
  * A private scope (OSC_VIEW_TOKEN): the token comes as `Authorization: Bearer`, as the cookie a
@@ -129,7 +129,7 @@ export function requireViewToken(state: State): MiddlewareHandler {
     presented !== undefined && publishToken !== null &&
     (await timingSafeEqual(publishToken, presented));
   const refuse = (c: Context, message: string): never => {
-    countGuess(state, c);
+    countGuess(state, c, false);
     throw new HttpError(401, message, "token", {
       "WWW-Authenticate": 'Bearer realm="web-oscilloscope"',
     });
@@ -156,7 +156,7 @@ export function requireViewToken(state: State): MiddlewareHandler {
       }
       return next();
     }
-    const header = bearer(c);
+    const header = presentedToken(c);
     if (
       header !== undefined
         ? (await isView(header)) || (await isPublish(header))
@@ -181,7 +181,7 @@ export function presentedToken(
   influx1 = false,
 ): string | undefined {
   const header = c.req.header("authorization") ?? "";
-  const scheme = /^(Bearer|Token) +(\S+) *$/i.exec(header);
+  const scheme = AUTHORIZATION.exec(header);
   if (scheme) return scheme[2];
   if (!influx1) return undefined;
   const basic = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header);
@@ -217,18 +217,18 @@ export async function checkPublishToken(
         "authorization is required: send Authorization: Bearer <token>",
         "authorization",
         challenge,
-      );
+      ).refused("unauthorized");
     }
     if (
       presented === undefined || !(await timingSafeEqual(token, presented))
     ) {
-      countGuess(state, c);
+      countGuess(state, c, true);
       throw new HttpError(
         401,
         "authorization does not carry the publish token",
         "authorization",
         challenge,
-      );
+      ).refused("unauthorized");
     }
   }
 }

@@ -1,10 +1,13 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { HttpError } from "../lib/http_error.ts";
-import { groupByChannel } from "../lib/line_ingest.ts";
-import { parseLineProtocol, precisionSeconds } from "../lib/line_protocol.ts";
-import { publish, type State } from "../lib/state.ts";
-import { StoreUnavailable } from "../lib/store.ts";
+import { HttpError, type Refusal } from "../lib/server/http_error.ts";
+import { groupByChannel } from "../lib/ingest/line_ingest.ts";
+import {
+  parseLineProtocol,
+  precisionSeconds,
+} from "../lib/ingest/line_protocol.ts";
+import type { State } from "../lib/server/state.ts";
+import { StoreUnavailable } from "../lib/store/store.ts";
 import { readBody, readText } from "./body.ts";
 import { publishAdmission } from "./guard.ts";
 
@@ -24,8 +27,11 @@ const CODES: Record<number, string> = {
   503: "unavailable",
 };
 
-/** Refusals counted under the reasons /metrics and /status use for POST /data. */
-const REASONS: Record<number, Parameters<State["count"]["rejected"]>[0]> = {
+/**
+ * Every error here refuses a write: those that carry no reason of their own (this route's
+ * parse errors) are counted by status, under the reasons /metrics and /status use.
+ */
+const REASONS: Record<number, Refusal> = {
   400: "invalid",
   401: "unauthorized",
   408: "timeout",
@@ -100,7 +106,7 @@ export function influxRoutes(state: State): Hono {
       }
       let accepted = 0;
       for (const { channel, x, y } of batches) {
-        const stored = await publish(state, channel, x, y);
+        const stored = await state.store.append(channel, x, y);
         if (!stored.ok) {
           throw new HttpError(
             stored.reason === "too_large" ? 413 : 409,
@@ -128,8 +134,10 @@ export function influxRoutes(state: State): Hono {
       state.log.log("error", "write failed", {
         error: String(err?.stack ?? err),
       });
-    } else if (REASONS[status]) {
-      state.count.rejected(REASONS[status], message);
+    } else {
+      const reason = (err instanceof HttpError ? err.reason : undefined) ??
+        REASONS[status];
+      if (reason) state.count.rejected(reason, message);
     }
     if (err instanceof HttpError) {
       for (const [name, value] of Object.entries(err.headers ?? {})) {

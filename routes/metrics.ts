@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
-import type { State } from "../lib/state.ts";
-import { requireViewToken } from "./guard.ts";
+import type { State } from "../lib/server/state.ts";
 
 const METHODS = new Set([
   "GET",
@@ -63,7 +62,6 @@ export function observer(
 /** GET /metrics in the Prometheus text format (behind the view token when there is one). */
 export function metricsRoutes(state: State): Hono {
   const app = new Hono();
-  if (state.config.viewToken) app.get("/", requireViewToken(state));
   app.get("/", (c) =>
     c.body(state.metrics.render(), 200, {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",

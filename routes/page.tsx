@@ -1,26 +1,51 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import { renderToString } from "preact-render-to-string";
 import { Header } from "../components/Header.tsx";
 import { Layout } from "../components/Layout.tsx";
 import { Scope } from "../islands/Scope.tsx";
-import type { State } from "../lib/state.ts";
-import { requireViewToken } from "./guard.ts";
-import type { ChannelSummary, ScopeProps } from "../lib/types.ts";
+import type { State } from "../lib/server/state.ts";
+import { channelFacts } from "../lib/server/channel_summary.ts";
+import type { ChannelSummary, ScopeProps } from "../lib/shared/types.ts";
+
+/**
+ * The page and its assets: no inline script may run (the island is an external bundle and its
+ * props are JSON in a non-executable script element); embedding as OSC_FRAME_ANCESTORS says.
+ */
+export function pageHeaders(frameAncestors: string[]): MiddlewareHandler {
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      // the legend's colour swatches are style attributes rendered on the server
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", "data:", "blob:"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors,
+    },
+    // frame-ancestors above decides who may embed; X-Frame-Options could only say less
+    xFrameOptions: false,
+    // HSTS belongs to whoever terminates TLS, not to a server that may speak plain HTTP
+    strictTransportSecurity: false,
+  });
+}
 
 /** GET /: the page, rendered on the server with the island's first state, then hydrated. */
 export function pageRoutes(state: State): Hono {
   const app = new Hono();
-  if (state.config.viewToken) app.get("/", requireViewToken(state));
   app.get("/", (c) => {
-    const channels: ChannelSummary[] = state.channels.names().map((name) => {
-      const buffer = state.channels.get(name)!;
-      return {
-        name,
-        count: Math.min(buffer.size, state.config.snapshotPoints),
-        lastSeq: buffer.lastSeq,
-        lastY: buffer.size > 0 ? buffer.yAt(buffer.size - 1) : null,
-      };
-    });
+    // what the page will hold of each channel: its snapshot, not the whole buffer
+    const channels: ChannelSummary[] = channelFacts(state.channels).map((
+      { name, count, lastSeq, lastY },
+    ) => ({
+      name,
+      count: Math.min(count, state.config.snapshotPoints),
+      lastSeq,
+      lastY,
+    }));
     const url = new URL(c.req.url);
     // behind a TLS-terminating proxy the page is https even though this hop is http
     const proto = c.req.header("x-forwarded-proto")?.split(",")[0].trim() ||

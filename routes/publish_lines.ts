@@ -1,15 +1,16 @@
 import type { Context } from "hono";
-import { HttpError } from "../lib/http_error.ts";
+import { HttpError, type Refusal } from "../lib/server/http_error.ts";
 import {
   type LineFailure,
   type LineFormat,
   LineIngest,
   type LineOutcome,
   type LineSink,
-} from "../lib/line_ingest.ts";
-import { publish, type State } from "../lib/state.ts";
-import { StoreUnavailable } from "../lib/store.ts";
-import { checkChannel, failureMessage } from "../lib/validate.ts";
+} from "../lib/ingest/line_ingest.ts";
+import type { State } from "../lib/server/state.ts";
+import { StoreUnavailable } from "../lib/store/store.ts";
+import { checkChannel, failureMessage } from "../lib/ingest/validate.ts";
+import { refusal } from "./body.ts";
 
 /**
  * Media types read as lines, and how. Text bodies are sniffed: senders have always posted JSON
@@ -48,19 +49,28 @@ export function streamedFormat(c: Context): LineFormat | null {
   return declared ? null : "sniff";
 }
 
+/** What a line body's failure is counted as. */
+const FAILURE_REASON: Record<LineFailure["status"], Refusal> = {
+  400: "invalid",
+  409: "channel_limit",
+  413: "too_large",
+};
+
 /** The channel of `?channel=`, checked; null when the query has none. */
 function queryChannel(c: Context): string | null {
   const name = c.req.query("channel");
   if (name === undefined) return null;
   const bad = checkChannel(name);
-  if (bad) throw new HttpError(400, failureMessage(bad), "channel");
+  if (bad) {
+    throw new HttpError(400, failureMessage(bad), "channel").refused("invalid");
+  }
   return name;
 }
 
 function sinkFor(state: State): LineSink {
   const { channels, config } = state;
   return {
-    append: (channel, x, y) => publish(state, channel, x, y),
+    append: (channel, x, y) => state.store.append(channel, x, y),
     known: (channel) => channels.get(channel) !== undefined,
     room: () => config.maxChannels - channels.count,
     lastX: (channel) => channels.newestX(channel),
@@ -87,6 +97,7 @@ export async function publishLines(
     queryChannel: queryChannel(c),
   }, sinkFor(state));
   const refused = (
+    reason: Refusal,
     status: HttpError["status"],
     message: string,
     field: string,
@@ -96,9 +107,10 @@ export async function publishLines(
     new HttpError(status, message, field, headers, {
       accepted: ingest.accepted,
       ...extra,
-    });
+    }).refused(reason);
   const fail = (f: LineFailure) =>
     refused(
+      FAILURE_REASON[f.status],
       f.status,
       f.message,
       f.field,
@@ -111,6 +123,7 @@ export async function publishLines(
         config.bodyTimeoutMs,
         () =>
           refused(
+            "timeout",
             408,
             `no bytes arrived for ${config.bodyTimeoutMs} ms; the stream was ended (what came before is stored)`,
             "body",
@@ -127,6 +140,7 @@ export async function publishLines(
     state.count.accepted(ingest.accepted);
     if (e instanceof StoreUnavailable) {
       throw refused(
+        "store_unavailable",
         503,
         `${e.message}; the points after the first ${ingest.accepted} were not stored, retry shortly`,
         "store",
@@ -134,10 +148,11 @@ export async function publishLines(
         { "Retry-After": "1" },
       );
     }
-    throw e;
+    refusal(e);
   }
   if (ingest.outcome.size === 0) {
     throw refused(
+      "invalid",
       400,
       ingest.lines === 0
         ? 'body is empty; expected JSON such as {"x": 1, "y": 2}, NDJSON, or lines such as 3.3, 1.5,2.25 or a:1,b:2'

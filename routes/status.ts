@@ -1,10 +1,7 @@
 import { Hono } from "hono";
-import type { State } from "../lib/state.ts";
-import type { StatusBody } from "../lib/types.ts";
-import { requireViewToken } from "./guard.ts";
-
-// a rate over less than this is mostly noise from the moment a batch happened to land
-const MIN_RATE_WINDOW_MS = 1000;
+import { channelFacts, RateSampler } from "../lib/server/channel_summary.ts";
+import type { State } from "../lib/server/state.ts";
+import type { StatusBody } from "../lib/shared/types.ts";
 
 /**
  * GET /status: viewers, buffer fill and the ingest rate, as small JSON for the page's status
@@ -12,44 +9,25 @@ const MIN_RATE_WINDOW_MS = 1000;
  */
 export function statusRoutes(state: State): Hono {
   const app = new Hono();
-  if (state.config.viewToken) app.get("/", requireViewToken(state));
-  // the rates come from counts of every point taken in and every publish refused; one sample
-  // shared by all pollers, so many open pages do not shorten each other's window
-  let sample: { atMs: number; total: number; refused: number } | null = null;
-  let rate: number | null = null;
-  let refusedRate: number | null = null;
+  // the rates come from counts of every point taken in and every publish refused
+  const rates = new RateSampler<"points" | "refused">();
   app.get("/", (c) => {
-    const channels = state.channels.names().map((name) => {
-      const buffer = state.channels.get(name)!;
-      return {
-        name,
-        count: buffer.size,
-        capacity: buffer.capacity,
-        lastSeq: buffer.lastSeq,
-      };
-    });
-    const total = state.channels.received;
-    const refused = state.refused.requests;
-    const nowMs = performance.now();
-    if (sample === null) {
-      sample = { atMs: nowMs, total, refused };
-    } else if (nowMs - sample.atMs >= MIN_RATE_WINDOW_MS) {
-      const seconds = (nowMs - sample.atMs) / 1000;
-      rate = (total - sample.total) / seconds;
-      refusedRate = (refused - sample.refused) / seconds;
-      sample = { atMs: nowMs, total, refused };
-    }
+    const refused = state.count.refused;
+    const rate = rates.read({
+      points: state.channels.received,
+      refused: refused.requests,
+    }, performance.now());
     const body: StatusBody = {
       viewers: state.viewers.size,
       capacity: state.config.capacity,
-      channels,
-      pointsPerSecond: rate === null ? null : Math.round(rate * 10) / 10,
+      channels: channelFacts(state.channels).map((
+        { name, count, capacity, lastSeq },
+      ) => ({ name, count, capacity, lastSeq })),
+      pointsPerSecond: rate.points,
       refused: {
-        total: refused,
-        perSecond: refusedRate === null
-          ? null
-          : Math.round(refusedRate * 10) / 10,
-        last: state.refused.last,
+        total: refused.requests,
+        perSecond: rate.refused,
+        last: refused.last,
       },
       store: { kind: state.store.kind, health: state.store.health },
     };

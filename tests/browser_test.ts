@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { launchChromium } from "../tools/browser.ts";
 import { columnProfile } from "./pixels.ts";
-import { TRACE_COLORS } from "../lib/palette.ts";
+import { TRACE_COLORS } from "../lib/scope/palette.ts";
 import { post, withServer } from "./helpers.ts";
 
 const OUTPUT = new URL("./output/", import.meta.url);
@@ -179,8 +179,8 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     await bundleExists();
-    const { createApp } = await import("../main.ts");
-    const { loadConfig } = await import("../lib/config.ts");
+    const { createApp } = await import("../app.ts");
+    const { loadConfig } = await import("../lib/server/config.ts");
     const serve = (port: number) => {
       const app = createApp(loadConfig({}));
       const server = Deno.serve(

@@ -1,7 +1,7 @@
 // Limits, private scopes, headers, CORS, metrics and logs, as a client sees them.
 import assert from "node:assert/strict";
-import { createApp } from "../main.ts";
-import { loadConfig } from "../lib/config.ts";
+import { createApp } from "../app.ts";
+import { loadConfig } from "../lib/server/config.ts";
 import { post, send, withServer } from "./helpers.ts";
 import { stalledViewer } from "./viewers.ts";
 
@@ -335,7 +335,7 @@ Deno.test("viewer limits - an upgrade Deno refuses is a 400 and does not count a
       assert.equal(r.status, 400);
       assert.match(r.json.message, /WebSocket upgrade refused/);
     }
-    assert.equal(app.state.viewersByAddress.size, 0);
+    assert.equal(app.state.viewers.reserved, 0);
     await closeViewer(await openViewer(base));
   });
 });
@@ -379,7 +379,7 @@ Deno.test("viewer limits - a burst of handshakes at once cannot pass them", asyn
       );
       for (const a of open) await closeViewer(a.value);
       await new Promise((r) => setTimeout(r, 100));
-      assert.equal(app.state.viewersByAddress.size, 0, "every slot given back");
+      assert.equal(app.state.viewers.reserved, 0, "every slot given back");
     },
   );
 });

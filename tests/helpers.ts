@@ -1,12 +1,11 @@
-import { type App, createApp } from "../main.ts";
-import { loadConfig } from "../lib/config.ts";
-import type { StateOptions } from "../lib/state.ts";
+import { type App, type AppOptions, createApp } from "../app.ts";
+import { loadConfig } from "../lib/server/config.ts";
 
 /** Runs `fn` against a real listener on a free loopback port, then stops it and its viewers. */
 export async function withServer(
   env: Record<string, string>,
   fn: (base: string, app: App) => Promise<void>,
-  options: StateOptions = {},
+  options: AppOptions = {},
 ): Promise<void> {
   // refusals are logged at info; tests only want to see errors and warnings
   const app = createApp(loadConfig({ OSC_LOG_LEVEL: "warn", ...env }), options);

@@ -2,7 +2,7 @@
 // viewer whose socket never drains. Neither may cost anyone else service, store what was refused,
 // or grow the server's memory with the volume of data.
 import assert from "node:assert/strict";
-import { encodePoints, type ServerMessage } from "../lib/wire.ts";
+import { encodePoints, type ServerMessage } from "../lib/shared/wire.ts";
 import { post, send, withServer } from "./helpers.ts";
 import { stalledViewer, viewer } from "./viewers.ts";
 

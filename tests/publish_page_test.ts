@@ -1,7 +1,7 @@
 // What a user of the page sees of the publishing side: a serial stream drawn per label, a
 // removed channel gone from legend, table and screen, and refused publishes never silent.
 import assert from "node:assert/strict";
-import { TRACE_COLORS } from "../lib/palette.ts";
+import { TRACE_COLORS } from "../lib/scope/palette.ts";
 import { send } from "./helpers.ts";
 import { columnProfile } from "./pixels.ts";
 import { OUTPUT, withScope } from "./scope_page.ts";

@@ -4,7 +4,7 @@
 // it downloads. Screenshots of the main states land in tests/output/.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { TRACE_COLORS } from "../lib/palette.ts";
+import { TRACE_COLORS } from "../lib/scope/palette.ts";
 import { columnProfile } from "./pixels.ts";
 import { post } from "./helpers.ts";
 import { DESKTOP, OUTPUT, withScope } from "./scope_page.ts";

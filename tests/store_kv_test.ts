@@ -2,7 +2,7 @@
 // sharing one file. Restart tests run the server as its own process and kill it with SIGKILL.
 import assert from "node:assert/strict";
 import { startOscilloscope } from "../tools/bench/procs.ts";
-import { CHUNK_POINTS, KV_MAX_BATCH } from "../lib/kv_layout.ts";
+import { CHUNK_POINTS, KV_MAX_BATCH } from "../lib/store/kv_layout.ts";
 import { post, send, withServer } from "./helpers.ts";
 import {
   assertExactlyOnce,

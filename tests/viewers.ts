@@ -1,6 +1,6 @@
 // WebSocket viewers for the tests: one that reads and collects, one that never reads.
 import assert from "node:assert/strict";
-import type { ServerMessage } from "../lib/wire.ts";
+import type { ServerMessage } from "../lib/shared/wire.ts";
 
 export /** A viewer on /ws that collects messages and can wait for one that matches. */
 function viewer(base: string, headers: Record<string, string> = {}) {

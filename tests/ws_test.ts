@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { PointsMessage, ServerMessage } from "../lib/wire.ts";
+import type { PointsMessage, ServerMessage } from "../lib/shared/wire.ts";
 import { post, send, withServer } from "./helpers.ts";
 import { stalledViewer, viewer } from "./viewers.ts";
 

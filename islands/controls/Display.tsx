@@ -1,5 +1,5 @@
-import { WINDOW_NAMES, type WindowName } from "../../lib/fft.ts";
-import type { ViewState } from "../../lib/view_state.ts";
+import { WINDOW_NAMES, type WindowName } from "../../lib/scope/fft.ts";
+import type { ViewState } from "../../lib/scope/view_state.ts";
 import type { ScopeModel } from "../model.ts";
 import { Section, Segmented, Toggle } from "./widgets.tsx";
 

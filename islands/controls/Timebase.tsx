@@ -1,5 +1,5 @@
-import { DIVISIONS_X, formatPerDiv } from "../../lib/timebase.ts";
-import { formatSI } from "../../lib/si.ts";
+import { DIVISIONS_X, formatPerDiv } from "../../lib/scope/timebase.ts";
+import { formatSI } from "../../lib/scope/si.ts";
 import type { ScopeModel } from "../model.ts";
 import { Section, Stepper, Toggle } from "./widgets.tsx";
 

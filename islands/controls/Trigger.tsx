@@ -1,5 +1,5 @@
-import { formatSI } from "../../lib/si.ts";
-import type { Edge, TriggerMode } from "../../lib/trigger.ts";
+import { formatSI } from "../../lib/scope/si.ts";
+import type { Edge, TriggerMode } from "../../lib/scope/trigger.ts";
 import type { ScopeModel } from "../model.ts";
 import { NumberField, Section, Segmented, Toggle } from "./widgets.tsx";
 

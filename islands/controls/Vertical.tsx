@@ -1,5 +1,5 @@
-import { formatY } from "../../lib/grid.ts";
-import { formatPerDiv } from "../../lib/timebase.ts";
+import { formatY } from "../../lib/shared/grid.ts";
+import { formatPerDiv } from "../../lib/scope/timebase.ts";
 import type { ScopeModel } from "../model.ts";
 import { NumberField, Section, Stepper, Toggle } from "./widgets.tsx";
 

@@ -16,7 +16,7 @@ import {
 import { publishingCase } from "./publishing.ts";
 import { storesCase } from "./stores.ts";
 import { ensureWrk, wrk, type WrkResult } from "./wrk.ts";
-import { encodePoints } from "../../lib/wire.ts";
+import { encodePoints } from "../../lib/shared/wire.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,

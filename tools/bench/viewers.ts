@@ -3,7 +3,7 @@
 // so both processes share the clock); the rest only receive, like browsers that keep up.
 // Prints "ready" once every viewer has its snapshots, and its figures as JSON on SIGTERM.
 //   deno run --allow-net tools/bench/viewers.ts URL COUNT [json|f64]
-import { decodeBinary } from "../../lib/wire.ts";
+import { decodeBinary } from "../../lib/shared/wire.ts";
 
 const [base, countArg, encodingArg] = Deno.args;
 const encoding = encodingArg === "f64" ? "f64" : "json";

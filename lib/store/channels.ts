@@ -1,0 +1,123 @@
+import { RingBuffer, type Values } from "../shared/ring_buffer.ts";
+
+export type AppendResult = { ok: true; seq: number } | {
+  ok: false;
+  reason: "too_many_channels";
+} | {
+  ok: false;
+  reason: "too_large";
+  /** most points the store takes in one batch */
+  maxPoints: number;
+};
+
+/**
+ * Every channel's ring buffer, in the order the channels were created. Memory is bounded by
+ * `capacity * maxChannels * 16` bytes: a channel past the limit is refused, never allocated.
+ */
+export class Channels {
+  readonly #buffers = new Map<string, RingBuffer>();
+  // the highest seq any removed channel reached: a channel created later numbers above it, so
+  // a viewer (or a `?since=`) that knew the old channel never takes new points for old ones
+  #retiredSeq = 0;
+  #received = 0;
+
+  constructor(readonly capacity: number, readonly maxChannels: number) {}
+
+  get(name: string): RingBuffer | undefined {
+    return this.#buffers.get(name);
+  }
+
+  /** Channel names, oldest first. */
+  names(): string[] {
+    return [...this.#buffers.keys()];
+  }
+
+  get count(): number {
+    return this.#buffers.size;
+  }
+
+  /** The x of a channel's newest point, or null when it holds none. */
+  newestX(name: string): number | null {
+    const buffer = this.#buffers.get(name);
+    return buffer && buffer.size > 0 ? buffer.xAt(buffer.size - 1) : null;
+  }
+
+  /** Points this instance has taken in since it started, from any publisher or replica. */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** Appends a batch, creating the channel if the limit allows; stores nothing on refusal. */
+  append(name: string, x: Values, y: Values): AppendResult {
+    let buffer = this.#buffers.get(name);
+    if (!buffer) {
+      if (this.#buffers.size >= this.maxChannels) {
+        return { ok: false, reason: "too_many_channels" };
+      }
+      buffer = new RingBuffer(this.capacity);
+      if (this.#retiredSeq > 0) buffer.resetTo(this.#retiredSeq);
+      this.#buffers.set(name, buffer);
+    }
+    this.#received += x.length;
+    return { ok: true, seq: buffer.pushBatch(x, y) };
+  }
+
+  /**
+   * Forgets a channel, freeing its slot; returns the points it held, or null when there was no
+   * such channel. A channel created afterwards numbers above every seq this one had.
+   */
+  remove(name: string): number | null {
+    const buffer = this.#buffers.get(name);
+    if (!buffer) return null;
+    this.#retiredSeq = Math.max(this.#retiredSeq, buffer.lastSeq);
+    this.#buffers.delete(name);
+    return buffer.size;
+  }
+
+  /**
+   * Mirrors a batch a store has numbered (its last point has seq `lastSeq`) and returns the part
+   * that was new, or null when every point was held already. A batch that starts after a gap
+   * (points trimmed before this process read them) restarts the buffer at the batch.
+   */
+  apply(
+    name: string,
+    x: Values,
+    y: Values,
+    lastSeq: number,
+  ): { x: Values; y: Values } | null {
+    let buffer = this.#buffers.get(name);
+    if (!buffer) {
+      // the store enforces the channel limit across instances; this bound only keeps a
+      // misconfigured replica's memory in check
+      if (this.#buffers.size >= this.maxChannels) return null;
+      buffer = new RingBuffer(this.capacity);
+      this.#buffers.set(name, buffer);
+    }
+    const n = x.length;
+    const firstSeq = lastSeq - n + 1;
+    if (lastSeq <= buffer.lastSeq) return null;
+    if (firstSeq > buffer.lastSeq + 1) buffer.resetTo(firstSeq - 1);
+    const skip = buffer.lastSeq - firstSeq + 1;
+    const nx = skip > 0 ? x.slice(skip) : x;
+    const ny = skip > 0 ? y.slice(skip) : y;
+    buffer.pushBatch(nx, ny);
+    this.#received += nx.length;
+    return { x: nx, y: ny };
+  }
+
+  /** Forgets every channel: the store that numbered them lost its data and numbers anew. */
+  reset(): void {
+    this.#buffers.clear();
+  }
+
+  /** Drops the points of `name` up to and including seq `seq` (a clear another instance made). */
+  clearThrough(name: string, seq: number): number {
+    const buffer = this.#buffers.get(name);
+    if (!buffer) return 0;
+    const kept = buffer.since(seq);
+    const removed = buffer.size - kept.x.length;
+    buffer.resetTo(Math.max(seq, buffer.lastSeq - kept.x.length));
+    if (kept.x.length > 0) buffer.pushBatch(kept.x, kept.y);
+    return removed;
+  }
+}
