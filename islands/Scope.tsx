@@ -1,17 +1,16 @@
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import type { ScopeProps } from "../lib/shared/types.ts";
-import { ControlPanel } from "./ControlPanel.tsx";
-import type { ScopeActions } from "./export.ts";
-import { HelpDialog } from "./HelpDialog.tsx";
-import { Legend } from "./Legend.tsx";
-import { Measurements } from "./Measurements.tsx";
-import { ScopeModel } from "./model.ts";
-import type { Mapper } from "./Overlay.tsx";
-import { QuickBar } from "./QuickBar.tsx";
-import { startScope } from "./runtime.ts";
-import { AcqBadge, Connection, DrawerButton, Notice } from "./ScopeBar.tsx";
-import { Screen } from "./Screen.tsx";
-import { StatusLine } from "./StatusLine.tsx";
+import { ControlPanel } from "./ui/ControlPanel.tsx";
+import { HelpDialog } from "./ui/HelpDialog.tsx";
+import { Legend } from "./ui/Legend.tsx";
+import { Measurements } from "./ui/Measurements.tsx";
+import { ScopeModel } from "./state/model.ts";
+import { QuickBar } from "./ui/QuickBar.tsx";
+import { startScope } from "./runtime/runtime.ts";
+import { ScopePort } from "./state/scope_port.ts";
+import { AcqBadge, Connection, DrawerButton, Notice } from "./ui/ScopeBar.tsx";
+import { Screen } from "./ui/Screen.tsx";
+import { StatusLine } from "./ui/StatusLine.tsx";
 
 /**
  * The oscilloscope: the screen (Y-T chart, or the XY / FFT plot) with its overlay, the channel
@@ -20,31 +19,27 @@ import { StatusLine } from "./StatusLine.tsx";
  * only in the browser, created in an effect that undoes them on unmount.
  */
 export function Scope(props: ScopeProps) {
-  const model = useMemo(() => new ScopeModel(props.channels), []);
+  // the running scope reaches the state and the markup through the port, once it runs
+  const model = useMemo(
+    () => new ScopeModel(props.channels, new ScopePort()),
+    [],
+  );
+  const { actions } = model.port;
   const chartRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
-  const mapper = useRef<Mapper | null>(null);
-  // the runtime's actions once the effect has started it
-  const actions = useRef<ScopeActions>({
-    csvWindow: () => {},
-    png: () => {},
-    shareUrl: () => location.href,
-    clear: () => {},
-  });
 
-  useEffect(() => {
-    const runtime = startScope({
-      model,
-      props,
-      chartEl: chartRef.current!,
-      plotEl: plotRef.current!,
-      wrapEl: wrapRef.current!,
-      mapper,
-    });
-    actions.current = runtime.actions;
-    return runtime.dispose;
-  }, []);
+  useEffect(
+    () =>
+      startScope({
+        model,
+        props,
+        chartEl: chartRef.current!,
+        plotEl: plotRef.current!,
+        wrapEl: wrapRef.current!,
+      }),
+    [],
+  );
 
   const curl = `curl -X POST${
     props.tokenRequired ? ' -H "Authorization: Bearer $OSC_PUBLISH_TOKEN"' : ""
@@ -77,7 +72,6 @@ export function Scope(props: ScopeProps) {
             chartRef={chartRef}
             plotRef={plotRef}
             wrapRef={wrapRef}
-            mapper={mapper}
             curl={curl}
           />
           <Measurements model={model} />
@@ -85,12 +79,8 @@ export function Scope(props: ScopeProps) {
         <ControlPanel
           model={model}
           canClear={!props.tokenRequired}
-          onClear={() => model.confirmClear(() => actions.current.clear())}
-          actions={{
-            csvWindow: () => actions.current.csvWindow(),
-            png: () => actions.current.png(),
-            shareUrl: () => actions.current.shareUrl(),
-          }}
+          onClear={() => model.confirmClear(actions.clear)}
+          actions={actions}
         />
       </div>
       <StatusLine model={model} />

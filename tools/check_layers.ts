@@ -14,6 +14,16 @@ const LIB_IMPORTS: Record<string, string[]> = {
   server: ["shared", "store", "ingest"],
 };
 
+/**
+ * What each islands folder may import, besides itself and lib's browser side: the state knows
+ * nothing of the DOM's runtime or the markup; the runtime and the markup both drive the state.
+ */
+const ISLAND_IMPORTS: Record<string, string[]> = {
+  state: [],
+  runtime: ["state"],
+  ui: ["state"],
+};
+
 /** Where the browser's bundle may reach, from islands/client.tsx. */
 const BROWSER_ROOTS = ["islands/", "lib/shared/", "lib/scope/"];
 
@@ -105,6 +115,31 @@ export function libBreaches(): Breach[] {
   return breaches;
 }
 
+/** The islands rule: state, runtime and ui import one another only as ISLAND_IMPORTS says. */
+export function islandBreaches(): Breach[] {
+  const breaches: Breach[] = [];
+  for (const file of sources("islands")) {
+    const folder = file.split("/")[1];
+    const allowed = ISLAND_IMPORTS[folder];
+    if (allowed === undefined) continue; // Scope.tsx and client.tsx put it all together
+    const text = Deno.readTextFileSync(resolve(ROOT, file));
+    for (const target of importsOf(file, text)) {
+      if (target.startsWith("lib/")) continue;
+      const to = target.split("/")[1];
+      if (
+        !target.startsWith("islands/") ||
+        (to !== folder && !allowed.includes(to))
+      ) {
+        breaches.push({
+          file,
+          rule: `islands/${folder} may not import ${target}`,
+        });
+      }
+    }
+  }
+  return breaches;
+}
+
 /** The bundle rule: every local module islands/client.tsx reaches is browser-side. */
 export async function browserBreaches(): Promise<Breach[]> {
   const info = await new Deno.Command(Deno.execPath(), {
@@ -134,7 +169,11 @@ export async function browserBreaches(): Promise<Breach[]> {
 }
 
 if (import.meta.main) {
-  const breaches = [...libBreaches(), ...await browserBreaches()];
+  const breaches = [
+    ...libBreaches(),
+    ...islandBreaches(),
+    ...await browserBreaches(),
+  ];
   for (const b of breaches) console.error(`${b.file}: ${b.rule}`);
   if (breaches.length > 0) Deno.exit(1);
   console.log(

@@ -1,4 +1,10 @@
 /** Grid divisions across and up the screen, as on a bench scope. */
+/** A visible x range in x units. */
+export interface XWindow {
+  from: number;
+  to: number;
+}
+
 export const DIVISIONS_X = 10;
 export const DIVISIONS_Y = 8;
 

@@ -1,0 +1,169 @@
+import { Trace } from "../../lib/scope/trace.ts";
+import {
+  type BinaryMessage,
+  decodeBinary,
+  type ServerMessage,
+} from "../../lib/shared/wire.ts";
+import { fetchPoints } from "./server_api.ts";
+import type { Connection } from "../state/scope_state.ts";
+
+type Message = ServerMessage | BinaryMessage;
+
+export type { Connection };
+
+export interface FeedOptions {
+  wsUrl: string;
+  dataUrl: string;
+  windowPoints: number;
+  /** called after any trace changed */
+  onData: () => void;
+  /** called when the connection state changes; `retryMs` is the wait before the next attempt */
+  onConnection: (state: Connection, retryMs: number) => void;
+}
+
+const MIN_RETRY_MS = 500;
+const MAX_RETRY_MS = 10_000;
+const REFILL_TIMEOUT_MS = 10_000;
+// deltas held per channel while its gap is being fetched (~16 s of 60 Hz ticks)
+const MAX_WAITING = 1000;
+
+/**
+ * The viewer's side of /ws: keeps one Trace per channel, in the order channels appeared, fills
+ * seq gaps from GET /data?since=, and reconnects with exponential backoff and jitter (the server
+ * sends fresh snapshots on every connect, so nothing is lost across a reconnect but time).
+ */
+export class LiveFeed {
+  readonly traces = new Map<string, Trace>();
+  #socket: WebSocket | null = null;
+  #retryMs = MIN_RETRY_MS;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  // deltas that arrived while their channel's gap was being fetched, applied after it
+  #waiting = new Map<string, Message[]>();
+  #generation = 0;
+
+  constructor(readonly options: FeedOptions) {}
+
+  start(): void {
+    this.#connect();
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#socket?.close(1000, "page closed");
+  }
+
+  #connect(): void {
+    if (this.#closed) return;
+    const generation = ++this.#generation;
+    this.#waiting.clear();
+    const socket = new WebSocket(this.options.wsUrl);
+    // binary frames arrive as ArrayBuffers that typed arrays can view without a copy
+    socket.binaryType = "arraybuffer";
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.#retryMs = MIN_RETRY_MS;
+      // every channel the server has arrives as a snapshot; what we held may be from a server
+      // that has since restarted and counts seqs from 1 again
+      this.traces.clear();
+      this.options.onData();
+      this.options.onConnection("live", 0);
+    };
+    socket.onmessage = (event) => {
+      if (generation !== this.#generation) return;
+      const msg = event.data instanceof ArrayBuffer
+        ? decodeBinary(event.data)
+        : (JSON.parse(event.data) as ServerMessage);
+      if (msg) this.#handle(msg, generation);
+    };
+    socket.onclose = () => {
+      if (this.#closed || generation !== this.#generation) return;
+      const wait = this.#retryMs * (0.75 + Math.random() * 0.5);
+      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+      this.options.onConnection("reconnecting", wait);
+      this.#retryTimer = setTimeout(() => this.#connect(), wait);
+    };
+  }
+
+  #trace(name: string): Trace {
+    let trace = this.traces.get(name);
+    if (!trace) {
+      trace = new Trace(this.options.windowPoints);
+      this.traces.set(name, trace);
+    }
+    return trace;
+  }
+
+  #handle(msg: Message, generation: number): void {
+    if (msg.type === "remove") {
+      // gone for everyone: out of the legend, the table and the screen; a refill still
+      // running for it finds its trace replaced and lets go
+      this.#waiting.delete(msg.channel);
+      if (this.traces.delete(msg.channel)) this.options.onData();
+      return;
+    }
+    const waiting = this.#waiting.get(msg.channel);
+    if (waiting && msg.type !== "snapshot") {
+      waiting.push(msg);
+      // a refill that takes this long is stuck: resync instead of queueing without bound
+      if (waiting.length > MAX_WAITING) {
+        this.#socket?.close(4000, "refill too slow");
+      }
+      return;
+    }
+    const trace = this.#trace(msg.channel);
+    if (msg.type === "snapshot") {
+      this.#waiting.delete(msg.channel);
+      trace.replace(msg.seq, msg.x, msg.y);
+    } else if (msg.type === "clear") {
+      trace.clear(msg.seq);
+    } else if (trace.append(msg.seq, msg.x, msg.y) === "gap") {
+      this.#waiting.set(msg.channel, [msg]);
+      void this.#refill(msg.channel, trace, generation);
+      return;
+    }
+    this.options.onData();
+  }
+
+  /** Fetches the points between what the trace has and the delta that arrived after a gap. */
+  async #refill(name: string, trace: Trace, generation: number): Promise<void> {
+    let filled = false;
+    const res = await fetchPoints(
+      this.options.dataUrl,
+      name,
+      trace.lastSeq,
+      this.options.windowPoints,
+      REFILL_TIMEOUT_MS,
+    );
+    // not answered (timed out, the network failed, an error status): handled below
+    const got = res.ok ? res.value : undefined;
+    if (generation === this.#generation && got) {
+      // when the server no longer has the missing points either, start from what it has
+      if (trace.append(got.seq, got.x, got.y) === "gap") {
+        trace.replace(got.seq, got.x, got.y);
+      }
+      filled = true;
+    }
+    if (generation !== this.#generation || this.traces.get(name) !== trace) {
+      return;
+    }
+    const queued = this.#waiting.get(name) ?? [];
+    this.#waiting.delete(name);
+    if (!filled) {
+      // start over from fresh snapshots rather than draw a trace with a hole in it
+      this.#socket?.close(4000, "refill failed");
+      return;
+    }
+    for (const msg of queued) {
+      // removals never wait (see #handle)
+      if (msg.type === "remove") continue;
+      if (msg.type === "clear") trace.clear(msg.seq);
+      else if (trace.append(msg.seq, msg.x, msg.y) === "gap") {
+        this.#socket?.close(4000, "gap after refill");
+        return;
+      }
+    }
+    this.options.onData();
+  }
+}

@@ -1,0 +1,287 @@
+import { formatY, niceStep } from "../../lib/shared/grid.ts";
+import type { RingBuffer } from "../../lib/shared/ring_buffer.ts";
+import type { ScopeProps } from "../../lib/shared/types.ts";
+import type { ViewState } from "../../lib/scope/view_state.ts";
+import { Acquisition, type Shown } from "../../lib/scope/acquisition.ts";
+import { openLinkedView, watchView } from "./address_bar.ts";
+import type { Readout } from "./crosshair_readout.ts";
+import { clearAll, savePng, saveWindowCsv, shareUrl } from "./export.ts";
+import { attachPanZoom } from "./interaction.ts";
+import { listenForShortcuts } from "./keyboard.ts";
+import { LiveChart } from "./live_chart.ts";
+import { LiveFeed } from "./live_feed.ts";
+import type { ScopeModel } from "../state/model.ts";
+import { keepOnScreen, placeOverlay } from "./overlay_placement.ts";
+import { PlotCanvas } from "./plot_canvas.ts";
+import { Plots } from "./plots.ts";
+import { Readings } from "./readings.ts";
+import type { Mapper } from "../state/scope_port.ts";
+import { startStatusPoll } from "./status_poll.ts";
+import type { ChannelDraw } from "./trace_series.ts";
+
+// readouts people read, not animation: a few times a second is as fast as they can follow
+const MEASURE_MS = 250;
+const FFT_MS = 100;
+// a link's zoom or stop waits for the snapshots, or it would hold an empty screen
+const SETTLE_MS = 700;
+
+/**
+ * Starts the scope in the browser: the chart and the XY/FFT canvas, the socket, the frame loop
+ * (acquire → draw → readouts at a few hertz), the keyboard, the /status poll and the address
+ * bar that always holds the view. Connects them to `model.port`; returns the function that
+ * undoes all of it.
+ */
+export function startScope(opts: {
+  model: ScopeModel;
+  props: ScopeProps;
+  chartEl: HTMLDivElement;
+  plotEl: HTMLDivElement;
+  wrapEl: HTMLDivElement;
+}): () => void {
+  const { model, props, chartEl, plotEl, wrapEl } = opts;
+  // a shared link's view; its zoom and stop wait until the data has arrived
+  let pending = openLinkedView(model);
+
+  const chart = new LiveChart(chartEl, (r: Readout | null) => {
+    model.readout.value = r === null ? null : {
+      x: chart.formatX(r.x),
+      values: r.values.map((
+        [name, y],
+      ) => [name, model.colorOf(name), formatY(y)]),
+    };
+  });
+  const plot = new PlotCanvas(plotEl);
+  const plots = new Plots(plot, model);
+  const mapper: Mapper = {
+    xToPx: (x) => chart.xToPx(x),
+    pxToX: (px) => chart.pxToX(px),
+    yToPx: (name, y) => chart.yToPx(name, y),
+    pxToY: (name, px) => chart.pxToY(name, px),
+    rect: () => chartEl.getBoundingClientRect(),
+    origin: () => model.origin.peek(),
+    plotSize: () => chart.plotSize(),
+  };
+  const acq = new Acquisition();
+  // the status line: viewers, ingest rate and buffer fill, every couple of seconds
+  const statusPoll = startStatusPoll(model);
+  let dataDirty = true;
+  let viewDirty = true;
+  let sized = true;
+  let liveSinceMs: number | null = null;
+  const feed = new LiveFeed({
+    // binary frames (no per-viewer encoding on the server, 10x cheaper to decode), and
+    // snapshots cut down to the extremes of this chart's own buckets: the same picture as
+    // every point, so joining a 1M-point buffer costs kilobytes
+    wsUrl: `${
+      location.protocol === "https:" ? "wss" : "ws"
+    }://${location.host}/ws?encoding=f64&slots=${chart.slotCount()}`,
+    dataUrl: "/data",
+    windowPoints: props.windowPoints,
+    onData: () => {
+      dataDirty = true;
+    },
+    onConnection: (state, retryMs) => {
+      // the status line counts this page among the viewers as soon as it is one
+      if (state === "live") setTimeout(() => statusPoll.now(), 0);
+      model.connection.value = state;
+      model.retrySeconds.value = Math.ceil(retryMs / 1000);
+      liveSinceMs = state === "live" ? performance.now() : null;
+    },
+  });
+  let shown: Shown | null = null;
+  let drawn = false;
+  const disconnect = model.port.connect({
+    // the chart owns the x window; before its first draw there is none
+    window: () => (drawn ? chart.shown() : null),
+    records: () => {
+      const out = new Map<string, RingBuffer>();
+      for (const [name, t] of feed.traces) out.set(name, t.ring);
+      return out;
+    },
+    mapper,
+    actions: {
+      csvWindow: () => {
+        if (shown) saveWindowCsv(model, shown);
+      },
+      png: () =>
+        savePng(
+          model,
+          model.view.value.view === "yt" ? chart.screenshot() : plot.canvas,
+        ),
+      shareUrl: () => shareUrl(model.view.value),
+      clear: () => clearAll(model),
+    },
+  });
+
+  // every change of the view redraws, and lands in the address bar (a shareable link)
+  const stopWatchingView = watchView(model, () => {
+    viewDirty = true;
+  });
+  const readings = new Readings(model);
+
+  const channelDraws = (s: Shown, v: ViewState): ChannelDraw[] =>
+    [...s.record].map(([name, ring]) => ({
+      name,
+      color: model.colorOf(name),
+      ring,
+      visible: !v.hidden.includes(name),
+      fixed: v.vertical[name] ?? null,
+    }));
+
+  /** A shared link's zoom or stop, once its data has had time to arrive. */
+  const applyLinkedView = (now: number) => {
+    if (
+      pending !== null && liveSinceMs !== null &&
+      now - liveSinceMs > SETTLE_MS && feed.traces.size > 0
+    ) {
+      model.update(pending);
+      pending = null;
+    }
+  };
+
+  /** The Y-T screen: traces, the trigger level and marker, the cursors kept on screen. */
+  const drawYT = (s: Shown, v: ViewState) => {
+    chart.draw(channelDraws(s, v), s.window, s.follow, s.origin);
+    drawn = true;
+    if (model.origin.peek() !== chart.origin) {
+      model.origin.value = chart.origin;
+    }
+    const source = model.triggerSource();
+    const triggerOn = v.trigger.enabled && !v.roll && source !== null;
+    chart.setTriggerLevel(triggerOn ? source : null, v.trigger.level);
+    const cursors = model.cursors.peek();
+    const onScreen = cursors === null
+      ? null
+      : keepOnScreen(cursors, mapper, model.triggerSource());
+    // the next frame draws them where they now are
+    if (onScreen !== cursors) model.cursors.value = onScreen;
+    placeOverlay(
+      wrapEl,
+      mapper,
+      onScreen,
+      triggerOn
+        ? { source: source!, level: v.trigger.level, x: s.triggerX }
+        : null,
+    );
+  };
+
+  let lastFftMs = -Infinity;
+  /** Draws what the acquisition produced, on the screen the view shows. */
+  const draw = (s: Shown, v: ViewState, redraw: boolean, now: number) => {
+    const changed = s.changed || redraw;
+    if (!changed) return;
+    if (v.view === "yt") drawYT(s, v);
+    else if (v.view === "xy") plots.xy(s, v);
+    else if (redraw || now - lastFftMs >= FFT_MS) {
+      lastFftMs = now;
+      plots.fft(s, v);
+    } else {
+      // a spectrum skipped for the rate limit is drawn on the next frame
+      dataDirty = true;
+    }
+  };
+
+  let lastLegendMs = -Infinity;
+  let legendNames = "";
+  /** The legend follows new channels at once, values and rates a few times a second. */
+  const updateLegend = (now: number) => {
+    const names = [...feed.traces.keys()].join("\n");
+    if (names !== legendNames || now - lastLegendMs >= MEASURE_MS) {
+      legendNames = names;
+      lastLegendMs = now;
+      readings.legend(feed.traces);
+    }
+  };
+
+  let lastMeasureMs = -Infinity;
+  // something changed what the measurements see since they were last taken
+  let measureDue = true;
+  let hysteresis = 0;
+  let lastShown = "";
+  /** Measurements, the trigger's hysteresis and the readouts' window, a few times a second. */
+  const updateReadouts = (s: Shown, v: ViewState, now: number) => {
+    if (!measureDue || now - lastMeasureMs < MEASURE_MS) return;
+    lastMeasureMs = now;
+    measureDue = false;
+    readings.measurements(s, v);
+    const source = model.triggerSource();
+    const m = source === null
+      ? null
+      : model.measurements.peek().find((r) => r.name === source)?.m;
+    // hysteresis a step below 2% of the swing: noise on an edge cannot retrigger, and a 1-2-5
+    // value changes seldom (a change restarts the trigger's scan)
+    hysteresis = m && m.peakToPeak > 0 ? niceStep(m.peakToPeak * 0.02).step : 0;
+    if (v.view === "yt") {
+      const w = chart.shown();
+      const key = `${w.from}/${w.to}`;
+      if (key !== lastShown) {
+        lastShown = key;
+        model.shown.value = w;
+      }
+    }
+  };
+
+  let frame = 0;
+  /** One animation frame: acquire, draw, then the readouts that are due. */
+  const loop = () => {
+    // schedule first: one bad frame must not stop the display for good
+    frame = requestAnimationFrame(loop);
+    const now = performance.now();
+    applyLinkedView(now);
+    const v = model.view.value;
+    const hadData = dataDirty;
+    const redraw = viewDirty || sized;
+    dataDirty = false;
+    viewDirty = false;
+    sized = false;
+    try {
+      shown = acq.step(
+        feed.traces,
+        v,
+        { hysteresis },
+        hadData,
+        model.arm.value,
+        now,
+      );
+      if (acq.singleDone) {
+        acq.singleDone = false;
+        if (v.running === true) model.update({ running: false });
+      }
+      if (model.status.peek() !== shown.status) {
+        model.status.value = shown.status;
+      }
+      draw(shown, v, redraw, now);
+    } catch (e) {
+      console.error("drawing failed:", e);
+    }
+    if (hadData) {
+      chartEl.dataset.points = String(
+        [...feed.traces.values()].reduce((n, t) => n + t.ring.size, 0),
+      );
+    }
+    updateLegend(now);
+    if (hadData || redraw || shown?.changed) measureDue = true;
+    if (shown) updateReadouts(shown, v, now);
+  };
+  frame = requestAnimationFrame(loop);
+  // the grid has as many slots as the chart has pixels: a new width needs a new grid
+  const resized = new ResizeObserver(() => (sized = true));
+  resized.observe(chartEl);
+  resized.observe(plotEl);
+  const detach = attachPanZoom(wrapEl, () => model.port.mapper, model);
+  const stopShortcuts = listenForShortcuts(model);
+
+  feed.start();
+  return () => {
+    cancelAnimationFrame(frame);
+    disconnect();
+    statusPoll.stop();
+    stopWatchingView();
+    stopShortcuts();
+    detach();
+    resized.disconnect();
+    feed.close();
+    chart.dispose();
+    plot.dispose();
+  };
+}

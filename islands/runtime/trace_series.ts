@@ -1,0 +1,164 @@
+import {
+  type IChartApiBase,
+  type ISeriesApi,
+  type LineData,
+  LineSeries,
+} from "lightweight-charts";
+import { Decimator } from "../../lib/scope/decimator.ts";
+import { type Grid, slotX } from "../../lib/shared/grid.ts";
+import { windowRuns } from "../../lib/scope/record.ts";
+import { resampleMinMax } from "../../lib/scope/resample.ts";
+import type { RingBuffer } from "../../lib/shared/ring_buffer.ts";
+import { DIVISIONS_Y } from "../../lib/scope/timebase.ts";
+import { priceFormat } from "./chart_style.ts";
+
+/** A fixed vertical setting: `voltsPerDiv` y units per division, the trace moved up by `offset`. */
+export interface Vertical {
+  voltsPerDiv: number;
+  offset: number;
+}
+
+/** What the chart draws of one channel. */
+export interface ChannelDraw {
+  name: string;
+  color: string;
+  ring: RingBuffer;
+  visible: boolean;
+  /** a fixed scale, or null to share the autoscaled axis with the other auto channels */
+  fixed: Vertical | null;
+}
+
+/**
+ * A channel's line series on the chart, and what keeps its redraws cheap: the decimator that
+ * resamples it incrementally, and the style, scale and visibility last applied, so a setting
+ * that did not change costs no call into the chart.
+ */
+export class TraceSeries {
+  readonly series: ISeriesApi<"Line", number>;
+  #decimator = new Decimator();
+  /** the ring the decimator has counted: a different one (a capture) needs a fresh count */
+  #ring: RingBuffer | null = null;
+  /** the drawing style last applied: dots, thick or thin */
+  #style = "";
+  /** the price scale and fixed range last applied */
+  #scaleKey = "right";
+  #visible = true;
+  #empty = true;
+
+  constructor(readonly chart: IChartApiBase<number>, color: string) {
+    this.series = chart.addSeries(LineSeries, {
+      color,
+      lineWidth: 2,
+      priceLineVisible: false,
+      lastValueVisible: true,
+      crosshairMarkerVisible: false,
+      title: "",
+      // `?.`: no series yet if the format is asked for while addSeries runs
+      priceFormat: priceFormat(() =>
+        this.series?.priceScale().getVisibleRange() ?? null
+      ),
+    });
+  }
+
+  /** Shows or hides the series, calling into the chart only on a change. */
+  show(visible: boolean): void {
+    if (visible === this.#visible) return;
+    this.series.applyOptions({ visible });
+    this.#visible = visible;
+  }
+
+  /** Puts the channel on the shared autoscaled axis, or on a fixed range of its own. */
+  setScale(c: ChannelDraw, onRight: boolean): void {
+    const id = c.fixed === null || onRight ? "right" : `v:${c.name}`;
+    const key = c.fixed === null
+      ? id
+      : `${id}/${c.fixed.voltsPerDiv}/${c.fixed.offset}`;
+    if (key === this.#scaleKey) return;
+    this.#scaleKey = key;
+    const fixed = c.fixed;
+    this.series.applyOptions({
+      priceScaleId: id,
+      // a fixed range: DIVISIONS_Y divisions of voltsPerDiv, the trace moved up by offset
+      autoscaleInfoProvider: fixed === null ? undefined : () => ({
+        priceRange: {
+          minValue: -fixed.offset - (fixed.voltsPerDiv * DIVISIONS_Y) / 2,
+          maxValue: -fixed.offset + (fixed.voltsPerDiv * DIVISIONS_Y) / 2,
+        },
+      }),
+    });
+    if (id !== "right") {
+      this.chart.priceScale(id).applyOptions({
+        scaleMargins: { top: 0, bottom: 0 },
+      });
+    }
+  }
+
+  /**
+   * Resamples `ring` onto `grid` through `values` (one entry per slot) and hands the points to
+   * the series. `window` null draws the ring's newest points with the incremental decimator;
+   * otherwise the samples in that x range, moved left by `origin` onto the grid.
+   */
+  draw(
+    ring: RingBuffer,
+    grid: Grid,
+    values: Float64Array,
+    window: { from: number; to: number } | null,
+    origin: number,
+  ): void {
+    if (this.#ring !== ring) {
+      this.#decimator = new Decimator();
+      this.#ring = ring;
+    }
+    if (window === null) {
+      this.#decimator.update(ring, grid.step);
+      this.#decimator.fill(grid, values);
+    } else {
+      let runs = windowRuns(ring, window.from, window.to);
+      if (origin !== 0) {
+        runs = runs.map(([xs, ys]) => [xs.map((x) => x - origin), ys]);
+      }
+      values.set(resampleMinMax(runs, grid));
+    }
+    const data: LineData<number>[] = [];
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isNaN(values[i])) {
+        data.push({ time: slotX(grid, i), value: values[i] });
+      }
+    }
+    // sparse traces get dots so single samples stay visible; dense ones a 1 px line, which
+    // software-rendered canvases draw several times faster than 2 px over a min/max zigzag
+    const style = data.length * 24 < grid.slots
+      ? "dots"
+      : data.length * 4 < grid.slots
+      ? "thick"
+      : "thin";
+    if (style !== this.#style) {
+      this.series.applyOptions({
+        pointMarkersVisible: style === "dots",
+        pointMarkersRadius: 2.5,
+        lineWidth: style === "thin" ? 1 : 2,
+      });
+      this.#style = style;
+    }
+    this.series.setData(data);
+    this.#empty = data.length === 0;
+  }
+
+  /** Drops every point (the next draw sets them again). */
+  clear(): void {
+    this.series.setData([]);
+    this.#empty = true;
+  }
+
+  /** Pixel row of y on the channel's scale, or null when it has nothing drawn. */
+  yToPx(y: number): number | null {
+    if (!this.#visible || this.#empty) return null;
+    return this.series.priceToCoordinate(y);
+  }
+
+  /** y on the channel's scale at a pixel row, or null when it has nothing drawn. */
+  pxToY(px: number): number | null {
+    if (!this.#visible || this.#empty) return null;
+    return this.series.coordinateToPrice(px);
+  }
+}

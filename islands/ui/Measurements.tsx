@@ -1,0 +1,84 @@
+import { formatY } from "../../lib/shared/grid.ts";
+import { formatRate, formatSI } from "../../lib/scope/si.ts";
+import type { ScopeModel } from "../state/model.ts";
+
+const COLUMNS = [
+  ["frequency", "Freq"],
+  ["period", "Period"],
+  ["dutyCycle", "Duty"],
+  ["min", "Min"],
+  ["max", "Max"],
+  ["mean", "Mean"],
+  ["rms", "RMS"],
+  ["peakToPeak", "P-P"],
+  ["count", "Points"],
+  ["rate", "Rate"],
+] as const;
+
+/**
+ * Automatic measurements of each visible channel over what is on screen, refreshed a few times a
+ * second (faster would only flicker, and costs a scan of the window each time).
+ */
+export function Measurements(props: { model: ScopeModel }) {
+  const { model } = props;
+  const rows = model.measurements.value;
+  if (rows.length === 0) return null;
+  return (
+    <div class="measure" role="region" aria-label="Measurements">
+      <table>
+        <caption class="sr-only">
+          Measurements of each visible channel over the window on screen
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Channel</th>
+            {COLUMNS.map(([key, label]) => (
+              <th scope="col" key={key}>{label}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.name} data-channel={r.name}>
+              <th scope="row">
+                <span
+                  class="swatch"
+                  style={{ background: r.color }}
+                  aria-hidden="true"
+                />
+                {r.name}
+              </th>
+              {COLUMNS.map(([key]) => (
+                <td key={key} data-m={key}>{cell(r, key)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function cell(
+  r: ReturnType<ScopeModel["measurements"]["peek"]>[number],
+  key: typeof COLUMNS[number][0],
+): string {
+  const m = r.m;
+  if (key === "rate") return formatRate(r.rate);
+  if (m === null) return "–";
+  switch (key) {
+    case "frequency":
+      return formatSI(m.frequency, "Hz");
+    case "period":
+      return formatSI(m.period, "s");
+    case "dutyCycle":
+      return m.dutyCycle === null ? "–" : `${(m.dutyCycle * 100).toFixed(1)} %`;
+    case "count":
+      return String(m.count);
+    default: {
+      // float noise around zero (the mean of a sine) reads as 0, not as 1.8e-15
+      const v = m[key];
+      return formatY(Math.abs(v) < m.peakToPeak * 1e-9 ? 0 : v);
+    }
+  }
+}

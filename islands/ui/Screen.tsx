@@ -1,0 +1,103 @@
+import { useSignal } from "@preact/signals";
+import { formatSI } from "../../lib/scope/si.ts";
+import type { ScopeModel } from "../state/model.ts";
+import { Overlay } from "./Overlay.tsx";
+
+/** The screen: chart or plot, overlay, FFT peak readout, and the empty state. */
+export function Screen(props: {
+  model: ScopeModel;
+  chartRef: { current: HTMLDivElement | null };
+  plotRef: { current: HTMLDivElement | null };
+  wrapRef: { current: HTMLDivElement | null };
+  curl: string;
+}) {
+  const { model, curl } = props;
+  const copied = useSignal(false);
+  const view = model.view.value.view;
+  const hasPoints = model.hasPoints.value;
+  const peaks = view === "fft" ? model.fftPeaks.value : [];
+  return (
+    <div
+      class={`chart-wrap view-${view}${hasPoints ? "" : " is-empty"}`}
+      ref={props.wrapRef}
+    >
+      <div class="chart" ref={props.chartRef} data-points="0" />
+      <div
+        class="plot"
+        ref={props.plotRef}
+        aria-label={view === "xy"
+          ? "XY plot"
+          : view === "fft"
+          ? "Spectrum"
+          : undefined}
+      />
+      <Overlay model={model} />
+      {view === "yt" && <Readout model={model} />}
+      {view === "fft" && peaks.length > 0 && (
+        <div class="fft-peaks" data-fft-peaks>
+          {peaks.map((p) => (
+            <span key={p.name} data-fft-peak={p.name}>
+              <span
+                class="swatch"
+                style={{ background: p.color }}
+                aria-hidden="true"
+              />
+              {p.name} peak {formatSI(p.frequency, "Hz")} · {p.db.toFixed(1)} dB
+            </span>
+          ))}
+        </div>
+      )}
+      {!hasPoints && (
+        <div class="empty">
+          <p class="empty-title">Waiting for data</p>
+          <p>Publish a point from any machine that can reach this server:</p>
+          <div class="empty-cmd-row">
+            <pre class="empty-cmd"><code>{curl}</code></pre>
+            <button
+              type="button"
+              class="copy"
+              aria-label="Copy the command"
+              onClick={() => {
+                // the clipboard API exists only on https and localhost pages
+                navigator.clipboard?.writeText(curl).then(() => {
+                  copied.value = true;
+                  setTimeout(() => (copied.value = false), 1500);
+                });
+              }}
+            >
+              {copied.value ? "Copied" : "Copy"}
+            </button>
+          </div>
+          <p class="empty-hint">
+            Batches work too: <code>[{'{"x":1,"y":2}'},…]</code> or{" "}
+            <code>{'{"x":[…],"y":[…]}'}</code>. Points appear here live.
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The crosshair: x and the nearest value of each channel, in a corner of the screen. */
+function Readout(props: { model: ScopeModel }) {
+  const r = props.model.readout.value;
+  return (
+    <div class="readout" aria-live="off">
+      {r && (
+        <>
+          <span class="readout-x">x {r.x}</span>
+          {r.values.map(([name, color, y]) => (
+            <span key={name} class="readout-y">
+              <span
+                class="swatch"
+                style={{ background: color }}
+                aria-hidden="true"
+              />
+              {y}
+            </span>
+          ))}
+        </>
+      )}
+    </div>
+  );
+}

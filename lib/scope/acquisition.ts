@@ -1,0 +1,301 @@
+import { copyRing } from "./record.ts";
+import type { RingBuffer } from "../shared/ring_buffer.ts";
+import { DIVISIONS_X } from "./timebase.ts";
+import type { Trace } from "./trace.ts";
+import type { TriggerSpec } from "./trigger.ts";
+import { TriggerControl } from "./trigger_control.ts";
+import type { ViewState } from "./view_state.ts";
+import type { XWindow } from "./timebase.ts";
+
+/** What the front panel's status badge says. */
+export type AcqStatus =
+  | "roll" // scrolling, untriggered
+  | "trig'd" // a triggered sweep on screen
+  | "auto" // auto mode free-running: no trigger within the timeout
+  | "ready" // armed, waiting for a trigger
+  | "stop" // stopped: the capture on screen is held
+  | "hold"; // zoomed or panned: the view is held while acquisition goes on
+
+/** What to draw and measure this frame. */
+export interface Shown {
+  /** per channel: the live ring, or a capture held while the live buffer moves on */
+  record: Map<string, RingBuffer>;
+  /** x range on screen; null fits everything in the record */
+  window: XWindow | null;
+  /** the window holds the rings' newest points (incremental decimation can draw it) */
+  follow: boolean;
+  /** x of the trigger event on screen, or null */
+  triggerX: number | null;
+  /**
+   * x the time axis counts from: the trigger position of a triggered view (the event, or
+   * where it would be on an auto sweep), 0 for a roll view
+   */
+  origin: number;
+  status: AcqStatus;
+  /** something on screen changed since the previous step */
+  changed: boolean;
+}
+
+/** The trigger details the view does not hold: hysteresis follows the source's amplitude. */
+export interface TriggerExtras {
+  hysteresis: number;
+}
+
+/**
+ * The acquisition system between the live traces and the screen: roll, triggered sweeps
+ * (through lib/trigger's TriggerControl), stop and single captures, and a held view while the
+ * user zooms. Captures are copies, so they stay on screen however much new data arrives.
+ */
+export class Acquisition {
+  // longer than a stream's delivery jitter (batches every ~16-50 ms, late under load), so a steady
+  // signal is never mistaken for a missing trigger; slower signals want Normal mode, as on a bench
+  readonly control = new TriggerControl({ autoTimeoutMs: 1000 });
+  #shown: Shown = {
+    record: new Map(),
+    window: null,
+    follow: true,
+    triggerX: null,
+    origin: 0,
+    status: "roll",
+    changed: true,
+  };
+  /** a capture being held (stop, single, zoom), with the window it was taken with */
+  #held: { record: Map<string, RingBuffer>; window: XWindow | null } | null =
+    null;
+  #wasRunning = true;
+  /** the source's newest x when the sweep on screen was taken */
+  #sweepLastX = NaN;
+  #live = new Map<string, RingBuffer>();
+  #armSeen = 0;
+  #key = "";
+
+  /** True once a single capture has completed and stopped the acquisition. */
+  singleDone = false;
+
+  /** Arms one capture (the Single button). */
+  single(): void {
+    this.#held = null;
+    this.singleDone = false;
+    this.control.single();
+  }
+
+  /**
+   * Decides what is on screen. `dataChanged` says new points arrived since the last step;
+   * `arm` counts presses of Single; `now` is a monotonic clock in ms.
+   */
+  step(
+    traces: Map<string, Trace>,
+    view: ViewState,
+    extras: TriggerExtras,
+    dataChanged: boolean,
+    arm: number,
+    now: number,
+  ): Shown {
+    const live = this.#liveRecord(traces);
+    const span = view.timePerDiv === null
+      ? null
+      : view.timePerDiv * DIVISIONS_X;
+    const triggered = view.trigger.enabled && !view.roll && span !== null;
+    // a change of settings redraws even a held capture
+    const key = JSON.stringify([
+      view.timePerDiv,
+      view.roll,
+      view.trigger,
+      view.zoom,
+      view.running,
+      view.hidden,
+      view.vertical,
+    ]);
+    const settingsChanged = key !== this.#key;
+    this.#key = key;
+
+    // the trigger control follows the front panel: mode, run and stop
+    const control = this.control;
+    if (control.mode !== view.trigger.mode && view.trigger.mode !== "single") {
+      control.mode = view.trigger.mode;
+    }
+    if (arm !== this.#armSeen) {
+      this.#armSeen = arm;
+      this.single();
+    } else if (view.running && !this.#wasRunning) {
+      if (view.trigger.mode === "single") this.single();
+      else control.run();
+      this.#held = null;
+    } else if (!view.running && control.running) {
+      control.stop();
+    }
+    this.#wasRunning = view.running;
+
+    const holding = !view.running || view.zoom !== null;
+    if (holding) {
+      if (this.#held === null) {
+        // hold what is on screen now, with the whole live record around it while the buffer
+        // still has it, so the user can pan and zoom around the capture
+        const record = new Map<string, RingBuffer>();
+        const w = this.#shown.window;
+        for (const [name, ring] of live) {
+          const onScreen = this.#shown.record.get(name);
+          const covers = ring.size > 0 && (w === null || ring.xAt(0) <= w.from);
+          record.set(
+            name,
+            covers || onScreen === undefined ? copyRing(ring) : onScreen,
+          );
+        }
+        this.#held = { record, window: this.#shown.window };
+      }
+      const window = view.zoom !== null
+        ? { from: view.zoom.fromX, to: view.zoom.toX }
+        : this.#heldWindow(span, triggered);
+      return this.#show({
+        record: this.#held.record,
+        window,
+        follow: false,
+        triggerX: this.#shown.triggerX,
+        origin: this.#shown.origin,
+        status: view.running ? "hold" : "stop",
+        changed: settingsChanged,
+      });
+    }
+    this.#held = null;
+
+    if (!triggered) {
+      // roll: everything, or the newest span
+      let window: XWindow | null = null;
+      if (span !== null) {
+        let lastX = -Infinity;
+        for (const [name, ring] of live) {
+          if (ring.size > 0 && !view.hidden.includes(name)) {
+            lastX = Math.max(lastX, ring.xAt(ring.size - 1));
+          }
+        }
+        if (lastX > -Infinity) window = { from: lastX - span, to: lastX };
+      }
+      return this.#show({
+        record: live,
+        window,
+        follow: true,
+        triggerX: null,
+        origin: 0,
+        status: "roll",
+        changed: dataChanged || settingsChanged ||
+          this.#shown.record !== live,
+      });
+    }
+
+    const sourceName = view.trigger.source !== null &&
+        traces.has(view.trigger.source)
+      ? view.trigger.source
+      : [...traces.keys()][0];
+    const source = sourceName === undefined
+      ? undefined
+      : traces.get(sourceName);
+    if (source === undefined) {
+      return this.#show({
+        ...this.#shown,
+        status: "ready",
+        changed: settingsChanged,
+      });
+    }
+    const spec: TriggerSpec = {
+      level: view.trigger.level,
+      edge: view.trigger.edge,
+      hysteresis: extras.hysteresis,
+      holdoffX: view.trigger.holdoffX,
+    };
+    // new settings re-arm, so the newest trigger is shown again with them (a bench scope
+    // re-triggers when you turn a knob, even on a signal that has stopped)
+    if (
+      settingsChanged && control.running && view.trigger.mode !== "single"
+    ) {
+      control.run();
+    }
+    const sourceLastX = source.ring.size > 0
+      ? source.ring.xAt(source.ring.size - 1)
+      : NaN;
+    const decision = control.step(
+      source.ring,
+      spec,
+      span,
+      view.trigger.preFraction,
+      now,
+    );
+    if (!control.running && view.trigger.mode === "single") {
+      this.singleDone = true;
+    }
+    // auto free-runs when triggers stop coming while data does; with no new data at all the
+    // last sweep stays (free-running over the same points would only lose the alignment)
+    const stale = decision.status === "auto" && !settingsChanged &&
+      this.#shown.window !== null && sourceLastX === this.#sweepLastX;
+    if (decision.startX === null || stale) {
+      // keep the previous sweep on screen until the next trigger
+      return this.#show({
+        ...this.#shown,
+        status: decision.status === "stopped" ? "stop" : decision.status,
+        changed: settingsChanged,
+      });
+    }
+    this.#sweepLastX = sourceLastX;
+    const window = { from: decision.startX, to: decision.startX + span };
+    const record = new Map<string, RingBuffer>();
+    for (const [name, ring] of live) {
+      record.set(name, copyRing(ring, window.from, window.to));
+    }
+    return this.#show({
+      record,
+      window,
+      follow: false,
+      triggerX: decision.status === "trig'd"
+        ? decision.startX + view.trigger.preFraction * span
+        : null,
+      origin: decision.startX + view.trigger.preFraction * span,
+      status: decision.status === "stopped" ? "stop" : decision.status,
+      changed: true,
+    });
+  }
+
+  /** The window for a held capture when the timebase changes while stopped. */
+  #heldWindow(span: number | null, triggered: boolean): XWindow | null {
+    const held = this.#held!;
+    if (span === null) return null;
+    const shown = this.#shown;
+    const center = triggered && shown.triggerX !== null ? shown.triggerX : null;
+    if (held.window === null && center === null) {
+      let lastX = -Infinity;
+      for (const ring of held.record.values()) {
+        if (ring.size > 0) lastX = Math.max(lastX, ring.xAt(ring.size - 1));
+      }
+      return lastX > -Infinity ? { from: lastX - span, to: lastX } : null;
+    }
+    if (center !== null && held.window !== null) {
+      // keep the trigger where it was on screen
+      const pre = (center - held.window.from) /
+        (held.window.to - held.window.from);
+      return { from: center - pre * span, to: center + (1 - pre) * span };
+    }
+    const w = held.window!;
+    return { from: w.to - span, to: w.to };
+  }
+
+  /** The live rings by name: the same Map while the channels are the same, so "changed" means it. */
+  #liveRecord(traces: Map<string, Trace>): Map<string, RingBuffer> {
+    let same = this.#live.size === traces.size;
+    if (same) {
+      for (const [name, t] of traces) {
+        if (this.#live.get(name) !== t.ring) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (!same) {
+      this.#live = new Map();
+      for (const [name, t] of traces) this.#live.set(name, t.ring);
+    }
+    return this.#live;
+  }
+
+  #show(s: Shown): Shown {
+    this.#shown = s;
+    return s;
+  }
+}

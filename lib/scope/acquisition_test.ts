@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { Acquisition } from "./acquisition.ts";
+import { Trace } from "./trace.ts";
+import { defaultView, type ViewState } from "./view_state.ts";
+
+/** `n` samples of a 5 Hz sine at 1 kHz from x = `x0`, as a trace would hold them. */
+function sine(trace: Trace, x0: number, n: number): void {
+  const x = Array.from({ length: n }, (_, i) => x0 + i / 1000);
+  const y = x.map((t) => Math.sin(2 * Math.PI * 5 * t));
+  trace.append(trace.lastSeq + n, x, y);
+}
+
+function view(patch: Partial<ViewState> = {}): ViewState {
+  return { ...defaultView(), ...patch };
+}
+
+const NO_EXTRAS = { hysteresis: 0.01 };
+
+Deno.test("acquisition - rolling shows the newest span of the live trace", () => {
+  const acq = new Acquisition();
+  const trace = new Trace(10_000);
+  sine(trace, 0, 2000);
+  const traces = new Map([["a", trace]]);
+  const shown = acq.step(
+    traces,
+    view({ timePerDiv: 0.1 }),
+    NO_EXTRAS,
+    true,
+    0,
+    0,
+  );
+  assert.equal(shown.status, "roll");
+  assert.equal(shown.follow, true);
+  assert.equal(shown.record.get("a"), trace.ring, "the live ring, not a copy");
+  assert.ok(shown.window !== null);
+  assert.ok(Math.abs(shown.window.to - 1.999) < 1e-9);
+  assert.ok(Math.abs(shown.window.to - shown.window.from - 1) < 1e-9);
+});
+
+Deno.test("acquisition - Stop holds a copy that new points do not change", () => {
+  const acq = new Acquisition();
+  const trace = new Trace(1000);
+  sine(trace, 0, 1000);
+  const traces = new Map([["a", trace]]);
+  acq.step(traces, view(), NO_EXTRAS, true, 0, 0);
+  const stopped = acq.step(
+    traces,
+    view({ running: false }),
+    NO_EXTRAS,
+    false,
+    0,
+    16,
+  );
+  assert.equal(stopped.status, "stop");
+  const held = stopped.record.get("a")!;
+  assert.notEqual(held, trace.ring);
+  const newest = held.xAt(held.size - 1);
+  // a whole ring of new points arrives: the held capture is unchanged
+  sine(trace, 1, 1000);
+  const later = acq.step(
+    traces,
+    view({ running: false }),
+    NO_EXTRAS,
+    true,
+    0,
+    32,
+  );
+  assert.equal(
+    later.record.get("a")!.xAt(later.record.get("a")!.size - 1),
+    newest,
+  );
+  assert.equal(later.changed, false);
+});
+
+Deno.test("acquisition - a triggered sweep counts x from a rising zero crossing", () => {
+  const acq = new Acquisition();
+  const trace = new Trace(10_000);
+  sine(trace, 0, 3000);
+  const traces = new Map([["a", trace]]);
+  const v = view({
+    roll: false,
+    timePerDiv: 0.02,
+    trigger: { ...defaultView().trigger, enabled: true, source: "a" },
+  });
+  const shown = acq.step(traces, v, NO_EXTRAS, true, 0, 0);
+  assert.equal(shown.status, "trig'd");
+  assert.ok(shown.triggerX !== null);
+  // 5 Hz rising zero crossings fall on multiples of 0.2 s
+  const k = Math.round(shown.triggerX / 0.2);
+  assert.ok(Math.abs(shown.triggerX - 0.2 * k) < 0.002, `${shown.triggerX}`);
+  assert.equal(shown.origin, shown.triggerX);
+});
