@@ -5,7 +5,6 @@ import { windowCsv } from "../../lib/scope/window_csv.ts";
 import type { Shown } from "../../lib/scope/acquisition.ts";
 import { TRIGGER_COLOR } from "./chart_style.ts";
 import type { ScopeModel } from "../state/model.ts";
-import { deleteAllChannels } from "./server_api.ts";
 
 /** What the Save & share buttons and Clear do. */
 
@@ -119,18 +118,4 @@ export function savePng(model: ScopeModel, screen: HTMLCanvasElement): void {
 export function shareUrl(view: ViewState): string {
   const q = encodeView(view);
   return `${location.origin}${location.pathname}${q ? `?${q}` : ""}`;
-}
-
-/** DELETE /data, with what happened as a notice (a 401 when publishing needs a token). */
-export async function clearAll(model: ScopeModel): Promise<void> {
-  const res = await deleteAllChannels();
-  if (res.ok) model.say("Cleared every channel on the server");
-  else if (res.status === null) {
-    model.say("Clear failed: the server did not answer", true);
-  } else if (res.status === 401) {
-    model.say(
-      "Clearing needs the publish token, which this page does not hold",
-      true,
-    );
-  } else model.say(`Clear refused: HTTP ${res.status}`, true);
 }

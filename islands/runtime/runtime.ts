@@ -1,11 +1,13 @@
-import { formatY, niceStep } from "../../lib/shared/grid.ts";
+import { formatY } from "../../lib/shared/grid.ts";
+import { hysteresisFor } from "../../lib/scope/trigger.ts";
 import type { RingBuffer } from "../../lib/shared/ring_buffer.ts";
 import type { ScopeProps } from "../../lib/shared/types.ts";
 import type { ViewState } from "../../lib/scope/view_state.ts";
 import { Acquisition, type Shown } from "../../lib/scope/acquisition.ts";
 import { openLinkedView, watchView } from "./address_bar.ts";
 import type { Readout } from "./crosshair_readout.ts";
-import { clearAll, savePng, saveWindowCsv, shareUrl } from "./export.ts";
+import { clearAll } from "./clear.ts";
+import { savePng, saveWindowCsv, shareUrl } from "./export.ts";
 import { attachPanZoom } from "./interaction.ts";
 import { listenForShortcuts } from "./keyboard.ts";
 import { LiveChart } from "./live_chart.ts";
@@ -208,9 +210,7 @@ export function startScope(opts: {
     const m = source === null
       ? null
       : model.measurements.peek().find((r) => r.name === source)?.m;
-    // hysteresis a step below 2% of the swing: noise on an edge cannot retrigger, and a 1-2-5
-    // value changes seldom (a change restarts the trigger's scan)
-    hysteresis = m && m.peakToPeak > 0 ? niceStep(m.peakToPeak * 0.02).step : 0;
+    hysteresis = m ? hysteresisFor(m.peakToPeak) : 0;
     if (v.view === "yt") {
       const w = chart.shown();
       const key = `${w.from}/${w.to}`;

@@ -1,6 +1,6 @@
 import { RunStopButton } from "./controls/Acquire.tsx";
 import { timebaseText } from "./controls/Timebase.tsx";
-import { Stepper } from "./controls/widgets.tsx";
+import { Stepper, Toggle } from "./controls/widgets.tsx";
 import type { ScopeModel } from "../state/model.ts";
 
 /**
@@ -30,17 +30,14 @@ export function QuickBar(props: { model: ScopeModel }) {
         upLabel="Slower timebase: more time per division"
         onStep={(dir) => model.stepTimebase(dir)}
       />
-      <button
-        type="button"
+      <Toggle
         id="quick-trigger"
-        class="btn btn-toggle"
-        aria-pressed={triggerOn}
+        pressed={triggerOn}
         title="Trigger on / off (T)"
         onClick={() => model.toggleTrigger()}
       >
-        <span class="led" aria-hidden="true" />
         Trig
-      </button>
+      </Toggle>
       <button
         type="button"
         id="quick-autoset"

@@ -1,3 +1,4 @@
+import { niceStep } from "../shared/grid.ts";
 import { lowerBound, type Samples, upperBound } from "./samples.ts";
 
 export type Edge = "rising" | "falling";
@@ -105,6 +106,15 @@ export function findTriggers(
   const out: number[] = [];
   if (a < b) new Detector(spec).seek(s, a).scan(s, a, b, out);
   return out;
+}
+
+/**
+ * The trigger's hysteresis for a source swinging `peakToPeak`: the 1-2-5 value at or just
+ * above 2 % of the swing, so noise on an edge cannot retrigger, and a value that changes seldom
+ * (a change restarts the trigger's scan). 0 for a flat source.
+ */
+export function hysteresisFor(peakToPeak: number): number {
+  return peakToPeak > 0 ? niceStep(peakToPeak * 0.02).step : 0;
 }
 
 /** `p` clamped to [0, 1], with NaN read as 0. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { RingBuffer } from "../shared/ring_buffer.ts";
 import { arraySamples } from "./samples.ts";
-import { findTriggers, latestSweep } from "./trigger.ts";
+import { findTriggers, hysteresisFor, latestSweep } from "./trigger.ts";
 import {
   counting,
   RISING,
@@ -227,4 +227,11 @@ Deno.test("trigger - latestSweep equals the filtered full scan (property)", () =
     ),
     { numRuns: 500 },
   );
+});
+
+Deno.test("trigger - hysteresis is the 1-2-5 value at or above 2 % of the swing, 0 when flat", () => {
+  assert.equal(hysteresisFor(2), 0.05); // 2 % of 2 V is 40 mV: 50 mV
+  assert.equal(hysteresisFor(10), 0.2);
+  assert.equal(hysteresisFor(0.5), 0.01);
+  assert.equal(hysteresisFor(0), 0);
 });

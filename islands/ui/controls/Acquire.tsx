@@ -1,5 +1,5 @@
 import type { ScopeModel } from "../../state/model.ts";
-import { Section } from "./widgets.tsx";
+import { Section, Toggle } from "./widgets.tsx";
 
 /** Run/Stop, Single, Live, Autoset and Clear: the buttons at the top of a scope's panel. */
 export function Acquire(
@@ -14,17 +14,16 @@ export function Acquire(
     <Section title="Acquire" id="sec-acquire">
       <div class="btn-row">
         <RunStopButton model={model} id="run-stop" class="btn-run" />
-        <button
-          type="button"
+        <Toggle
           id="single"
-          class={`btn btn-single ${armed ? "is-armed" : ""}`}
-          aria-pressed={v.trigger.mode === "single"}
+          class={`btn-single ${armed ? "is-armed" : ""}`}
+          accent={false}
+          pressed={v.trigger.mode === "single"}
           title="Single capture (S)"
           onClick={() => model.single()}
         >
-          <span class="led" aria-hidden="true" />
           Single
-        </button>
+        </Toggle>
       </div>
       <div class="btn-row">
         <button
@@ -68,17 +67,16 @@ export function RunStopButton(
 ) {
   const running = props.model.view.value.running === true;
   return (
-    <button
-      type="button"
+    <Toggle
       id={props.id}
-      class={`btn ${props.class} ${running ? "is-running" : "is-stopped"}`}
-      aria-pressed={running}
-      aria-label={running ? "Stop acquisition" : "Run acquisition"}
+      class={`${props.class} ${running ? "is-running" : "is-stopped"}`}
+      accent={false}
+      pressed={running}
+      label={running ? "Stop acquisition" : "Run acquisition"}
       title="Run / Stop (Space)"
       onClick={() => props.model.toggleRun()}
     >
-      <span class="led" aria-hidden="true" />
       {running ? "Run" : "Stop"}
-    </button>
+    </Toggle>
   );
 }

@@ -68,7 +68,11 @@ export function Stepper(props: {
   );
 }
 
-/** An on/off button: pressed state for assistive tech, a lit LED for the eye. */
+/**
+ * An on/off button: pressed state for assistive tech, a lit LED for the eye. Every key with an
+ * LED is one of these (run/stop, single, trigger, cursors); `accent: false` leaves the border
+ * to the key's own class.
+ */
 export function Toggle(props: {
   pressed: boolean;
   onClick: () => void;
@@ -77,12 +81,15 @@ export function Toggle(props: {
   title?: string;
   class?: string;
   id?: string;
+  accent?: boolean;
 }) {
   return (
     <button
       type="button"
       id={props.id}
-      class={`btn btn-toggle ${props.class ?? ""}`}
+      class={`btn ${props.accent === false ? "" : "btn-toggle "}${
+        props.class ?? ""
+      }`}
       aria-pressed={props.pressed}
       aria-label={props.label}
       title={props.title}
