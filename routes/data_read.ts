@@ -8,6 +8,7 @@ import {
 import { HttpError } from "../lib/server/http_error.ts";
 import { decimated } from "../lib/server/snapshots.ts";
 import type { State } from "../lib/server/state.ts";
+import { encodeBinary } from "../lib/shared/wire.ts";
 
 /** large GET /data responses streaming at once; each holds a copy of up to every buffered point */
 const MAX_CONCURRENT_EXPORTS = 4;
@@ -34,16 +35,22 @@ export function readHandler(state: State): Handler {
       throw new HttpError(400, "max_points must be at least 4", "max_points");
     }
     const format = c.req.query("format") ?? "json";
-    if (format !== "json" && format !== "csv") {
-      throw new HttpError(400, "format must be json or csv", "format");
+    if (format !== "json" && format !== "csv" && format !== "f64") {
+      throw new HttpError(400, "format must be json, csv or f64", "format");
     }
+    if (format === "f64" && name === null) {
+      throw new HttpError(
+        400,
+        "format=f64 answers one channel: add ?channel=",
+        "channel",
+      );
+    }
+    const type = CONTENT_TYPES[format];
     // HEAD: Hono runs this handler and drops the body without cancelling it, so a stream
     // started here would never finish and never give back its download slot
     if (c.req.method === "HEAD") {
       return c.body(null, 200, {
-        "content-type": format === "csv"
-          ? "text/csv; charset=utf-8"
-          : "application/json",
+        "content-type": type,
         "cache-control": "no-store",
       });
     }
@@ -81,17 +88,36 @@ export function readHandler(state: State): Handler {
         ),
       ];
     });
-    const chunks = format === "csv" ? csvChunks(slices) : jsonChunks(slices);
+    const chunks = format === "f64"
+      ? binaryFrame(slices[0])
+      : textEncoded(format === "csv" ? csvChunks(slices) : jsonChunks(slices));
     const body = big
       ? slotted(chunks, config.bodyTimeoutMs, () => exports++, () => exports--)
       : ReadableStream.from(chunks);
-    return c.body(body.pipeThrough(new TextEncoderStream()), 200, {
-      "content-type": format === "csv"
-        ? "text/csv; charset=utf-8"
-        : "application/json",
+    return c.body(body, 200, {
+      "content-type": type,
       "cache-control": "no-store",
     });
   };
+}
+
+const CONTENT_TYPES = {
+  json: "application/json",
+  csv: "text/csv; charset=utf-8",
+  f64: "application/octet-stream",
+} as const;
+
+/**
+ * One channel as the binary frame /ws sends (wire.ts: a snapshot message, float64 columns):
+ * the page's way to fetch full-resolution points, 16 bytes each and nothing to parse.
+ */
+function* binaryFrame([name, slice]: NamedSlice): Generator<Uint8Array> {
+  yield encodeBinary("snapshot", name, slice.seq, slice.x, slice.y);
+}
+
+function* textEncoded(chunks: Generator<string>): Generator<Uint8Array> {
+  const encoder = new TextEncoder();
+  for (const chunk of chunks) yield encoder.encode(chunk);
 }
 
 /** The `?channel=` value when it names an existing channel, null when absent; else an error. */
@@ -126,11 +152,11 @@ function wholeNumber(
  * the copy of the data it holds, for as long as it keeps the connection.
  */
 function slotted(
-  chunks: Generator<string>,
+  chunks: Generator<Uint8Array>,
   stallMs: number,
   take: () => void,
   give: () => void,
-): ReadableStream<string> {
+): ReadableStream<Uint8Array> {
   take();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let done = false;
@@ -141,7 +167,7 @@ function slotted(
     chunks.return(undefined);
     give();
   };
-  return new ReadableStream<string>({
+  return new ReadableStream<Uint8Array>({
     start(controller) {
       timer = setTimeout(() => {
         end();

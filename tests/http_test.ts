@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { decodeBinary } from "../lib/shared/wire.ts";
 import { post, send, withServer } from "./helpers.ts";
 
 Deno.test("POST /data - a curl-style point is stored and acknowledged like the original", async () => {
@@ -452,5 +453,24 @@ Deno.test("POST /data - sampled columns and y-only columns draw a trace, not a v
     const bad = await post(base, { y: [1], dx: 0 });
     assert.equal(bad.status, 400);
     assert.equal(bad.json.field, "dx");
+  });
+});
+
+Deno.test("GET /data?format=f64 - one channel's samples as a binary frame, or 400 without a channel", async () => {
+  await withServer({}, async (base) => {
+    await post(base, { channel: "a", x: [1, 2, 3], y: [10, 20, 30] });
+    const res = await fetch(`${base}/data?channel=a&limit=2&format=f64`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), "application/octet-stream");
+    const msg = decodeBinary(await res.arrayBuffer());
+    assert.ok(msg && msg.type === "snapshot");
+    assert.equal(msg.channel, "a");
+    assert.equal(msg.seq, 3);
+    assert.deepEqual([...msg.x], [2, 3]);
+    assert.deepEqual([...msg.y], [20, 30]);
+    assert.equal(msg.reduced, false);
+    const all = await fetch(`${base}/data?format=f64`);
+    assert.equal(all.status, 400);
+    assert.equal((await all.json()).field, "channel");
   });
 });

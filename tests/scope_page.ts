@@ -16,6 +16,8 @@ export async function withScope(
       open: (
         viewport?: { width: number; height: number },
         path?: string,
+        /** runs on the new page before it navigates (routes, init scripts) */
+        before?: (page: Page) => Promise<void>,
       ) => Promise<Page>;
       errors: string[];
     },
@@ -32,7 +34,7 @@ export async function withScope(
       await fn({
         base,
         errors,
-        open: async (viewport = DESKTOP, path = "/") => {
+        open: async (viewport = DESKTOP, path = "/", before) => {
           const page = await browser.newPage({
             viewport,
             deviceScaleFactor: viewport.width < 600 ? 2 : 1,
@@ -44,6 +46,7 @@ export async function withScope(
             (m) => m.type() === "error" && errors.push(m.text()),
           );
           page.on("pageerror", (e) => errors.push(e.message));
+          await before?.(page);
           await page.goto(base + path);
           await page.locator(".conn[data-state=live]").waitFor({
             timeout: 10_000,

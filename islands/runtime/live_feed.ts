@@ -4,7 +4,7 @@ import {
   decodeBinary,
   type ServerMessage,
 } from "../../lib/shared/wire.ts";
-import { fetchPoints } from "./server_api.ts";
+import { fetchPoints, fetchSamples } from "./server_api.ts";
 import type { Connection } from "../state/scope_state.ts";
 
 type Message = ServerMessage | BinaryMessage;
@@ -24,6 +24,9 @@ export interface FeedOptions {
 const MIN_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 const REFILL_TIMEOUT_MS = 10_000;
+// a reduced snapshot is refined with at most this many samples per channel (3.2 MB); what a
+// bigger window holds beyond them stays marked as an estimate until it scrolls out
+const MAX_REFINE_POINTS = 200_000;
 // deltas held per channel while its gap is being fetched (~16 s of 60 Hz ticks)
 const MAX_WAITING = 1000;
 
@@ -115,7 +118,10 @@ export class LiveFeed {
     const trace = this.#trace(msg.channel);
     if (msg.type === "snapshot") {
       this.#waiting.delete(msg.channel);
-      trace.replace(msg.seq, msg.x, msg.y);
+      const reduced = "reduced" in msg && msg.reduced === true;
+      trace.replace(msg.seq, msg.x, msg.y, reduced);
+      // drawn at once from the extremes; measured from every sample once they are here
+      if (reduced) void this.#refine(msg.channel, trace, generation);
     } else if (msg.type === "clear") {
       trace.clear(msg.seq);
     } else if (trace.append(msg.seq, msg.x, msg.y) === "gap") {
@@ -123,6 +129,34 @@ export class LiveFeed {
       void this.#refill(msg.channel, trace, generation);
       return;
     }
+    this.options.onData();
+  }
+
+  /** Fetches every sample of a channel whose snapshot was reduced, and swaps them in. */
+  async #refine(
+    name: string,
+    trace: Trace,
+    generation: number,
+  ): Promise<void> {
+    const res = await fetchSamples(
+      this.options.dataUrl,
+      name,
+      Math.min(this.options.windowPoints, MAX_REFINE_POINTS),
+      REFILL_TIMEOUT_MS,
+    );
+    if (
+      !res.ok || res.value === null || generation !== this.#generation ||
+      this.traces.get(name) !== trace
+    ) return;
+    // the server may have newer points than the snapshot; those reach the trace as deltas
+    const full = res.value;
+    const upTo = Math.min(full.seq, trace.lastSeq);
+    const drop = full.seq - upTo;
+    trace.refine(
+      upTo,
+      full.x.subarray(0, full.x.length - drop),
+      full.y.subarray(0, full.y.length - drop),
+    );
     this.options.onData();
   }
 

@@ -49,13 +49,18 @@ export class Readings {
     if (!same) model.channels.value = next;
   }
 
-  /** Measures each visible channel of `s` over its window on screen (all of it when none). */
-  measurements(s: Shown, v: ViewState): void {
+  /**
+   * Measures each visible channel of `s` over its window on screen (all of it when none). A
+   * window reaching into points of a reduced snapshot (`traces`) is marked as an estimate.
+   */
+  measurements(s: Shown, v: ViewState, traces: Map<string, Trace>): void {
     const model = this.model;
     const rates = new Map(model.channels.value.map((c) => [c.name, c.rate]));
     const rows: MeasureRow[] = [];
     for (const [name, ring] of s.record) {
       if (v.hidden.includes(name)) continue;
+      const reducedToX = traces.get(name)?.reducedToX ?? -Infinity;
+      const from = s.window?.from ?? (ring.size > 0 ? ring.xAt(0) : Infinity);
       rows.push({
         name,
         color: model.colorOf(name),
@@ -63,6 +68,7 @@ export class Readings {
           ? measure(ring)
           : measure(ring, s.window.from, s.window.to),
         rate: rates.get(name) ?? 0,
+        estimate: from <= reducedToX,
       });
     }
     model.measurements.value = rows;

@@ -205,7 +205,7 @@ export function startScope(opts: {
     if (!measureDue || now - lastMeasureMs < MEASURE_MS) return;
     lastMeasureMs = now;
     measureDue = false;
-    readings.measurements(s, v);
+    readings.measurements(s, v, feed.traces);
     const source = model.triggerSource();
     const m = source === null
       ? null

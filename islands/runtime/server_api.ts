@@ -1,6 +1,7 @@
 // Every request the page makes to its server besides the WebSocket, in one place: what it
 // asks, and what it makes of the answer. Each resolves to a result and never throws.
 import type { StatusBody } from "../../lib/shared/types.ts";
+import { decodeBinary } from "../../lib/shared/wire.ts";
 
 export type Answer<T> = { ok: true; value: T } | {
   ok: false;
@@ -59,6 +60,28 @@ export function fetchPoints(
     `${dataUrl}?${query}`,
     { signal: AbortSignal.timeout(timeoutMs) },
     async (res) => (await res.json()).channels?.[channel],
+  );
+}
+
+/** Every sample of one channel, the newest `limit`, as float64 columns (GET /data?format=f64). */
+export function fetchSamples(
+  dataUrl: string,
+  channel: string,
+  limit: number,
+  timeoutMs: number,
+): Promise<Answer<{ seq: number; x: Float64Array; y: Float64Array } | null>> {
+  const query = new URLSearchParams({
+    channel,
+    limit: String(limit),
+    format: "f64",
+  });
+  return ask(
+    `${dataUrl}?${query}`,
+    { signal: AbortSignal.timeout(timeoutMs) },
+    async (res) => {
+      const msg = decodeBinary(await res.arrayBuffer());
+      return msg && msg.type === "snapshot" ? msg : null;
+    },
   );
 }
 

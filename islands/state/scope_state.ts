@@ -33,6 +33,8 @@ export interface MeasureRow {
   color: string;
   m: Measurements | null;
   rate: number;
+  /** taken over bucket extremes rather than every sample: shown as ≈ until they arrive */
+  estimate: boolean;
 }
 
 /**

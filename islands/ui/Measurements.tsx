@@ -49,7 +49,16 @@ export function Measurements(props: { model: ScopeModel }) {
                 {r.name}
               </th>
               {COLUMNS.map(([key]) => (
-                <td key={key} data-m={key}>{cell(r, key)}</td>
+                <td
+                  key={key}
+                  data-m={key}
+                  title={r.estimate && key !== "rate"
+                    ? "an estimate from the snapshot's extremes; every sample is on its way"
+                    : undefined}
+                >
+                  {r.estimate && key !== "rate" && r.m !== null ? "≈" : ""}
+                  {cell(r, key)}
+                </td>
               ))}
             </tr>
           ))}

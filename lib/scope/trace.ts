@@ -15,16 +15,66 @@ export class Trace {
   lastSeq = 0;
   /** points that arrived as deltas (snapshots excluded), for the rate readout */
   received = 0;
+  /**
+   * x of the newest point that came in a reduced snapshot (bucket extremes, not every sample):
+   * what is measured up to here is an estimate. -Infinity once every point held is a sample.
+   */
+  reducedToX = -Infinity;
 
   constructor(capacity: number) {
     this.ring = new RingBuffer(capacity);
   }
 
-  /** Replaces everything with a snapshot whose last point has seq `seq`. */
-  replace(seq: number, x: ArrayLike<number>, y: ArrayLike<number>): void {
+  /**
+   * Replaces everything with a snapshot whose last point has seq `seq`; `reduced` when it holds
+   * bucket extremes rather than every sample.
+   */
+  replace(
+    seq: number,
+    x: ArrayLike<number>,
+    y: ArrayLike<number>,
+    reduced = false,
+  ): void {
     this.ring.clear();
     this.lastSeq = 0;
     this.#push(seq, x, y);
+    this.reducedToX = reduced && x.length > 0 ? x[x.length - 1] : -Infinity;
+  }
+
+  /**
+   * Swaps the reduced points for the full ones up to seq `seq` (every sample, oldest first),
+   * keeping the deltas that arrived since. Reduced points older than the full ones stay, and
+   * stay marked; nothing happens when the trace has moved on past a sweep restart or a clear.
+   */
+  refine(seq: number, x: ArrayLike<number>, y: ArrayLike<number>): void {
+    const n = x.length;
+    if (n === 0 || this.reducedToX === -Infinity || seq > this.lastSeq) return;
+    const ring = this.ring;
+    const newer = this.lastSeq - seq;
+    if (newer > ring.size) return;
+    const firstX = x[0];
+    // the reduced points before the full ones, and the deltas after them
+    let older = 0;
+    while (older < ring.size - newer && ring.xAt(older) < firstX) older++;
+    const keep = (from: number, to: number) => {
+      const outX = new Float64Array(to - from);
+      const outY = new Float64Array(to - from);
+      for (let i = from; i < to; i++) {
+        outX[i - from] = ring.xAt(i);
+        outY[i - from] = ring.yAt(i);
+      }
+      return { x: outX, y: outY };
+    };
+    const before = keep(0, older);
+    const after = keep(ring.size - newer, ring.size);
+    if (after.x.length > 0 && after.x[0] < x[n - 1]) return; // not the same sweep
+    const lastSeq = this.lastSeq;
+    ring.clear();
+    ring.pushBatch(before.x, before.y);
+    ring.pushBatch(Float64Array.from(x), Float64Array.from(y));
+    ring.pushBatch(after.x, after.y);
+    this.lastSeq = lastSeq;
+    this.reducedToX = older > 0 ? before.x[older - 1] : -Infinity;
   }
 
   /**
@@ -52,6 +102,7 @@ export class Trace {
   /** Empties the trace after a clear on the server at `seq`. */
   clear(seq: number): void {
     this.ring.clear();
+    this.reducedToX = -Infinity;
     this.lastSeq = Math.max(this.lastSeq, seq);
   }
 

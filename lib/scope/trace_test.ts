@@ -55,3 +55,33 @@ Deno.test("trace - counts only points that arrived live, not snapshots", () => {
   t.append(52, [1, 1, 1], [1, 1, 1]); // one overlaps
   assert.equal(t.received, 2);
 });
+
+Deno.test("trace - a reduced snapshot is refined by the full points, keeping newer deltas", () => {
+  const t = new Trace(100);
+  // the extremes of 0..9 in buckets, then two deltas
+  t.replace(10, [0, 4, 5, 9], [0, 4, 5, 9], true);
+  assert.equal(t.reducedToX, 9);
+  assert.equal(t.append(12, [10, 11], [10, 11]), "ok");
+  const full = Array.from({ length: 10 }, (_, i) => i);
+  t.refine(10, full, full);
+  assert.equal(t.reducedToX, -Infinity);
+  assert.equal(t.lastSeq, 12);
+  assert.deepEqual(
+    Array.from({ length: t.ring.size }, (_, i) => t.ring.xAt(i)),
+    [...full, 10, 11],
+  );
+});
+
+Deno.test("trace - full points that cover only the newest part leave the older ones marked", () => {
+  const t = new Trace(100);
+  t.replace(20, [0, 9, 10, 19], [0, 9, 10, 19], true);
+  t.refine(20, [15, 16, 17, 18, 19], [15, 16, 17, 18, 19]);
+  assert.equal(t.reducedToX, 10);
+  assert.deepEqual(
+    Array.from({ length: t.ring.size }, (_, i) => t.ring.xAt(i)),
+    [0, 9, 10, 15, 16, 17, 18, 19],
+  );
+  // a snapshot of every sample clears the mark
+  t.replace(21, [1], [1]);
+  assert.equal(t.reducedToX, -Infinity);
+});

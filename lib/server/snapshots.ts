@@ -8,7 +8,8 @@ import { alignedIndices, m4Indices, pick } from "./m4.ts";
  * One snapshot message per channel (its newest `points` points), oldest channel first.
  * With `slots` — the number of grid slots the viewer draws on — a longer channel is cut down
  * to the extremes of buckets that nest in the viewer's own: the same picture for a fraction of
- * the bytes.
+ * the bytes. Such a snapshot is marked `reduced`: measured, it would be an estimate, so the
+ * page fetches the full points after it has drawn this.
  */
 export function snapshotMessages(
   channels: Channels,
@@ -17,8 +18,17 @@ export function snapshotMessages(
   encoding: Encoding = "json",
 ): Frame[] {
   return channels.names().map((name) => {
-    const slice = forGrid(channels.get(name)!.latest(points), slots);
-    return encodeFrame(encoding, "snapshot", name, slice.seq, slice.x, slice.y);
+    const full = channels.get(name)!.latest(points);
+    const slice = forGrid(full, slots);
+    return encodeFrame(
+      encoding,
+      "snapshot",
+      name,
+      slice.seq,
+      slice.x,
+      slice.y,
+      slice !== full,
+    );
   });
 }
 

@@ -13,6 +13,11 @@ export interface PointsMessage {
   seq: number;
   x: number[];
   y: number[];
+  /**
+   * a snapshot cut down to bucket extremes for drawing (`/ws?slots=`): the same picture, but
+   * not every sample, so what is measured over it is an estimate until the full points arrive
+   */
+  reduced?: boolean;
 }
 
 /** The channel's points through `seq` are gone; the channel stays and newer points follow. */
@@ -38,10 +43,13 @@ export function encodePoints(
   seq: number,
   x: Values,
   y: Values,
+  reduced = false,
 ): string {
   return `{"type":"${type}","channel":${
     JSON.stringify(channel)
-  },"seq":${seq},"x":[${x.join(",")}],"y":[${y.join(",")}]}`;
+  },"seq":${seq},"x":[${x.join(",")}],"y":[${y.join(",")}]${
+    reduced ? ',"reduced":true' : ""
+  }}`;
 }
 
 export function encodeClear(
@@ -67,8 +75,8 @@ const TYPE_CODES = { snapshot: 1, points: 2, clear: 3, remove: 4 } as const;
 const TYPE_NAMES = ["", "snapshot", "points", "clear", "remove"] as const;
 
 /**
- * A binary frame, little-endian: byte 0 the type (1 snapshot, 2 points, 3 clear, 4 remove), byte 1 zero,
- * bytes 2-3 the channel name's UTF-8 length L, then the name, zero-padded to a multiple of 8;
+ * A binary frame, little-endian: byte 0 the type (1 snapshot, 2 points, 3 clear, 4 remove),
+ * byte 1 flags (bit 0: a reduced snapshot, see PointsMessage), bytes 2-3 the channel name's UTF-8 length L, then the name, zero-padded to a multiple of 8;
  * then float64 seq, float64 n, n float64 x, n float64 y (columns, so each is one typed view).
  */
 export function encodeBinary(
@@ -77,6 +85,7 @@ export function encodeBinary(
   seq: number,
   x: Values = [],
   y: Values = [],
+  reduced = false,
 ): Uint8Array {
   const name = new TextEncoder().encode(channel);
   const head = 4 + name.length + ((8 - ((4 + name.length) % 8)) % 8);
@@ -85,6 +94,7 @@ export function encodeBinary(
   const bytes = new Uint8Array(buf);
   const view = new DataView(buf);
   bytes[0] = TYPE_CODES[type];
+  bytes[1] = reduced ? 1 : 0;
   view.setUint16(2, name.length, true);
   bytes.set(name, 4);
   view.setFloat64(head, seq, true);
@@ -110,6 +120,7 @@ export type BinaryMessage =
     seq: number;
     x: Float64Array;
     y: Float64Array;
+    reduced: boolean;
   }
   | ClearMessage
   | RemoveMessage;
@@ -136,6 +147,7 @@ export function decodeBinary(buf: ArrayBuffer): BinaryMessage | null {
     seq,
     x: new Float64Array(buf, head + 16, n),
     y: new Float64Array(buf, head + 16 + 8 * n, n),
+    reduced: (view.getUint8(1) & 1) === 1,
   };
 }
 
@@ -147,10 +159,11 @@ export function encodeFrame(
   seq: number,
   x: Values,
   y: Values,
+  reduced = false,
 ): Frame {
   return encoding === "f64"
-    ? encodeBinary(type, channel, seq, x, y)
-    : encodePoints(type, channel, seq, x, y);
+    ? encodeBinary(type, channel, seq, x, y, reduced)
+    : encodePoints(type, channel, seq, x, y, reduced);
 }
 
 /** A clear or remove message in the given encoding. */

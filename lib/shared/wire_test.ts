@@ -41,6 +41,15 @@ Deno.test("wire - binary frames round-trip every type and any channel name lengt
     encodeBinary("snapshot", "s", 0, [], []).slice().buffer,
   );
   assert.ok(snap && snap.type === "snapshot" && snap.x.length === 0);
+  assert.equal(snap.reduced, false);
+  const reduced = decodeBinary(
+    encodeBinary("snapshot", "s", 7, [1], [2], true).slice().buffer,
+  );
+  assert.ok(reduced && reduced.type === "snapshot" && reduced.reduced);
+  assert.match(
+    encodePoints("snapshot", "s", 7, [1], [2], true),
+    /"reduced":true}$/,
+  );
 });
 
 Deno.test("wire - a truncated or foreign binary frame decodes to null", () => {
