@@ -13,6 +13,7 @@ import {
   VERSION,
 } from "./kv_layout.ts";
 import { commitAppend, commitRemove, deleteChunks } from "./kv_commit.ts";
+import { explainOpenFailure } from "./kv_access.ts";
 import { lockRetried } from "./kv_retry.ts";
 import {
   type Mirror,
@@ -79,8 +80,12 @@ export class KvStore implements Store {
 
   async open(): Promise<void> {
     const { path } = this.options;
-    if (path !== null) await mkdir(dirname(path), { recursive: true });
-    this.#kv = await Deno.openKv(path ?? undefined);
+    try {
+      if (path !== null) await mkdir(dirname(path), { recursive: true });
+      this.#kv = await Deno.openKv(path ?? undefined);
+    } catch (e) {
+      throw path === null ? e : explainOpenFailure(path, e);
+    }
     await this.#refresh();
     this.#poll = setInterval(() => this.#checkVersion(), this.options.pollMs);
     this.#follow();
