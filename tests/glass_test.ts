@@ -4,7 +4,9 @@
 // at a fast signal. Every number asserted is one a bench engineer would read off the screen.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { TRACE_COLORS } from "../lib/scope/palette.ts";
 import { post } from "./helpers.ts";
+import { columnProfile } from "./pixels.ts";
 import { DESKTOP, OUTPUT, withScope } from "./scope_page.ts";
 
 const RATE_HZ = 1000;
@@ -114,6 +116,139 @@ Deno.test({
       await page.screenshot({
         path: new URL("glass-joined.png", OUTPUT).pathname,
       });
+      assert.deepEqual(errors, []);
+    });
+  },
+});
+
+/**
+ * Streams a 50 Hz sine on "a" and a 50 Hz cosine on "b" in real time, b's clock 0.35 s behind
+ * a's (its sender started later), until the returned stop is called.
+ */
+function streamLagging(base: string) {
+  let on = true;
+  let sent = 0;
+  const t0 = performance.now();
+  const done = (async () => {
+    while (on) {
+      const due = Math.floor((performance.now() - t0) / 1000 * RATE_HZ) + 1000;
+      if (due > sent) {
+        const idx = Array.from({ length: due - sent }, (_, k) => sent + k);
+        for (
+          const [channel, lagS, f] of [["a", 0, Math.sin], [
+            "b",
+            0.35,
+            Math.cos,
+          ]] as const
+        ) {
+          const r = await post(base, {
+            channel,
+            x: idx.map((i) => i / RATE_HZ - lagS),
+            y: idx.map((i) => f((2 * Math.PI * 50 * i) / RATE_HZ)),
+          });
+          assert.equal(r.status, 200, r.text);
+        }
+        sent = due;
+      }
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  })();
+  return async () => {
+    on = false;
+    await done;
+  };
+}
+
+/** Pixels of the XY canvas near `hex`: how much of the plot's width and height they span. */
+function plotSpan(page: Page, hex: string) {
+  return page.evaluate((hex) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const canvas = document.querySelector<HTMLCanvasElement>(".plot canvas")!;
+    const { data, width, height } = canvas.getContext("2d")!.getImageData(
+      0,
+      0,
+      canvas.width,
+      canvas.height,
+    );
+    let count = 0,
+      minX = Infinity,
+      maxX = -Infinity,
+      minY = Infinity,
+      maxY = -Infinity;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        if (
+          Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) +
+              Math.abs(data[i + 2] - b) < 80
+        ) {
+          count++;
+          minX = Math.min(minX, x);
+          maxX = Math.max(maxX, x);
+          minY = Math.min(minY, y);
+          maxY = Math.max(maxY, y);
+        }
+      }
+    }
+    return {
+      count,
+      spanX: (maxX - minX) / width,
+      spanY: (maxY - minY) / height,
+    };
+  }, hex);
+}
+
+Deno.test({
+  name:
+    "glass - triggered on one channel, a channel whose clock lags is drawn, measured, and XY pairs them by x",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withScope({}, async ({ base, open, errors }) => {
+      const stop = streamLagging(base);
+      try {
+        const page = await open();
+        await page.locator('.measure tr[data-channel="b"]').waitFor();
+        await page.waitForTimeout(500);
+        // Autoset: a few periods of a, triggered on a
+        await page.keyboard.press("a");
+        await page.locator('[data-acq-status="trig\'d"]').waitFor({
+          timeout: 5000,
+        });
+        await page.waitForTimeout(800);
+        near(await reading(page, "b", "frequency"), 50, 0.5, "lagging b Hz");
+        near(
+          await reading(page, "b", "rms"),
+          Math.SQRT1_2,
+          0.02,
+          "lagging b RMS",
+        );
+        near(await reading(page, "a", "frequency"), 50, 0.5, "a Hz");
+        const cyan = await columnProfile(page, TRACE_COLORS[1], "hue");
+        const drawn = cyan.top.filter((y) => y >= 0).length;
+        assert.ok(
+          drawn > 0.8 * cyan.top.length,
+          `b drawn across the screen: ${drawn} columns`,
+        );
+        await page.screenshot({
+          path: new URL("glass-lagging.png", OUTPUT).pathname,
+        });
+        // XY of a sine against a cosine, paired by x: a circle filling the screen both ways
+        await page.keyboard.press("x");
+        await page.waitForTimeout(800);
+        await page.screenshot({
+          path: new URL("glass-xy-lagging.png", OUTPUT).pathname,
+        });
+        const xy = await plotSpan(page, TRACE_COLORS[1]);
+        assert.ok(xy.count > 200, `XY drawn: ${xy.count} pixels`);
+        // ±1 on a 0.5/div screen: 4 of its 10 divisions wide, 4 of 8 high
+        assert.ok(
+          xy.spanX > 0.35 && xy.spanY > 0.45,
+          `XY spans ${xy.spanX} × ${xy.spanY}`,
+        );
+      } finally {
+        await stop();
+      }
       assert.deepEqual(errors, []);
     });
   },

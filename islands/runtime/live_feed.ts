@@ -116,6 +116,7 @@ export class LiveFeed {
       return;
     }
     const trace = this.#trace(msg.channel);
+    trace.receivedAtMs = performance.now();
     if (msg.type === "snapshot") {
       this.#waiting.delete(msg.channel);
       const reduced = "reduced" in msg && msg.reduced === true;

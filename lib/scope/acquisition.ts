@@ -7,6 +7,41 @@ import { TriggerControl } from "./trigger_control.ts";
 import type { ViewState } from "./view_state.ts";
 import type { XWindow } from "./timebase.ts";
 
+/**
+ * A channel whose newest x is behind the source's (a sender that started later, or whose clock
+ * lags) still counts as acquired with it while its points keep arriving (within this long), or
+ * while it lags by at most MAX_LAG_SWEEPS sweeps. Otherwise it has stopped, and waiting for it
+ * would freeze the screen.
+ */
+const LIVE_MS = 2000;
+const MAX_LAG_SWEEPS = 10;
+
+/**
+ * The newest x that every visible channel acquired with the source has reached: a triggered
+ * sweep ends there, so a lagging channel is on screen and measured like the rest (a scope
+ * acquires its channels together). `now` is the clock of `Trace.receivedAtMs`.
+ */
+export function commonNewestX(
+  traces: Map<string, Trace>,
+  hidden: readonly string[],
+  sourceLastX: number,
+  span: number,
+  now: number,
+): number {
+  let until = Infinity;
+  for (const [name, trace] of traces) {
+    const ring = trace.ring;
+    if (ring.size === 0 || hidden.includes(name)) continue;
+    const last = ring.xAt(ring.size - 1);
+    if (!(last < sourceLastX)) continue;
+    const arriving = now - trace.receivedAtMs <= LIVE_MS;
+    if (arriving || sourceLastX - last <= MAX_LAG_SWEEPS * span) {
+      until = Math.min(until, last);
+    }
+  }
+  return until;
+}
+
 /** What the front panel's status badge says. */
 export type AcqStatus =
   | "roll" // scrolling, untriggered
@@ -218,6 +253,7 @@ export class Acquisition {
       span,
       view.trigger.preFraction,
       now,
+      commonNewestX(traces, view.hidden, sourceLastX, span, now),
     );
     if (!control.running && view.trigger.mode === "single") {
       this.singleDone = true;

@@ -90,3 +90,36 @@ Deno.test("acquisition - a triggered sweep counts x from a rising zero crossing"
   assert.ok(Math.abs(shown.triggerX - 0.2 * k) < 0.002, `${shown.triggerX}`);
   assert.equal(shown.origin, shown.triggerX);
 });
+
+Deno.test("acquisition - a triggered sweep ends where a lagging channel has samples too", () => {
+  const acq = new Acquisition();
+  const a = new Trace(10_000);
+  const b = new Trace(10_000);
+  sine(a, 0, 3000);
+  // started 0.35 s later: its newest x is 0.35 s behind, and its points are arriving
+  sine(b, 0, 2650);
+  a.receivedAtMs = b.receivedAtMs = 0;
+  const traces = new Map([["a", a], ["b", b]]);
+  const v = view({
+    roll: false,
+    timePerDiv: 0.002,
+    trigger: { ...defaultView().trigger, enabled: true, source: "a" },
+  });
+  const shown = acq.step(traces, v, NO_EXTRAS, true, 0, 0);
+  assert.equal(shown.status, "trig'd");
+  assert.ok(shown.window !== null && shown.window.to <= 2.649 + 1e-9);
+  assert.ok(shown.record.get("b")!.size > 10, "b has samples on screen");
+  // a channel that stopped long ago does not hold the screen back
+  const c = new Trace(10_000);
+  sine(c, 0, 100);
+  traces.set("c", c);
+  const later = acq.step(
+    traces,
+    { ...v, timePerDiv: 0.0021 },
+    NO_EXTRAS,
+    true,
+    0,
+    16,
+  );
+  assert.ok(later.window !== null && later.window.to > 2.6);
+});

@@ -20,6 +20,8 @@ export class Trace {
    * what is measured up to here is an estimate. -Infinity once every point held is a sample.
    */
   reducedToX = -Infinity;
+  /** when points last arrived, on the caller's monotonic clock in ms (the feed sets it) */
+  receivedAtMs = -Infinity;
 
   constructor(capacity: number) {
     this.ring = new RingBuffer(capacity);

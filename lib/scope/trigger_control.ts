@@ -58,7 +58,8 @@ export class TriggerControl {
 
   /**
    * What to draw now; `nowMs` is a monotonic clock, spanX the sweep width in x units and
-   * preFraction (clamped to 0..1) the part of it before the trigger.
+   * preFraction (clamped to 0..1) the part of it before the trigger. `untilX` caps the sweep's
+   * end: the newest x every channel on screen has reached, so none is left without samples.
    */
   step(
     s: Samples,
@@ -66,6 +67,7 @@ export class TriggerControl {
     spanX: number,
     preFraction: number,
     nowMs: number,
+    untilX = Infinity,
   ): SweepDecision {
     if (!this.running) return { startX: null, status: "stopped" };
     if (this.mode !== this.#lastMode) {
@@ -77,7 +79,7 @@ export class TriggerControl {
     const n = s.size;
     const pre = clampFraction(preFraction);
     const usable = n > 0 && spanX > 0 && spanX < Infinity;
-    const lastX = n > 0 ? s.xAt(n - 1) : NaN;
+    const lastX = n > 0 ? Math.min(s.xAt(n - 1), untilX) : NaN;
     const minX = usable ? s.xAt(0) + pre * spanX : NaN;
     const maxX = usable ? lastX - (1 - pre) * spanX : NaN;
     if (this.mode === "single") {
