@@ -253,3 +253,41 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "glass - the FFT takes a record of its own: a 50 Hz sine reads 50 Hz to 0.1 % with every window",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withScope({}, async ({ base, open, errors }) => {
+      await postSignal(base, "s", 20, 0, sine);
+      for (const win of ["hann", "rectangular", "blackman", "flattop"]) {
+        // a triggered 5 ms/div screen holds 50 samples; the spectrum must not be limited to them
+        const page = await open(
+          DESKTOP,
+          `/?t=0.005&roll=0&trig=1&view=fft&win=${win}`,
+        );
+        const peak = page.locator('[data-fft-peak="s"]');
+        await peak.waitFor({ timeout: 5000 });
+        await page.waitForTimeout(1500);
+        const text = (await peak.textContent())!;
+        const m = /peak ([\d.]+) Hz · (-?[\d.]+) dB/.exec(text);
+        assert.ok(m, `peak readout "${text}"`);
+        near(Number(m[1]), 50, 0.05, `${win} peak Hz`);
+        // amplitude 1: 0 dB (a flat top reads it best; the others within scalloping)
+        near(Number(m[2]), 0, 0.5, `${win} peak dB`);
+        // the record is the FFT's own: 16384 samples, bins of 61 mHz, not the screen's 50
+        assert.equal(
+          await page.locator("[data-fft-record]").textContent(),
+          "N 16384 · Δf 61.04 mHz",
+        );
+        await page.screenshot({
+          path: new URL(`glass-fft-${win}.png`, OUTPUT).pathname,
+        });
+        await page.close();
+      }
+      assert.deepEqual(errors, []);
+    });
+  },
+});

@@ -1,6 +1,6 @@
 import type { Spectrum } from "../../lib/scope/fft.ts";
 import { formatY } from "../../lib/shared/grid.ts";
-import { formatSI } from "../../lib/scope/si.ts";
+import { formatDb, formatSI } from "../../lib/scope/si.ts";
 import {
   drawCaption,
   drawGraticule,
@@ -186,7 +186,7 @@ export class PlotCanvas {
         ctx.textBaseline = "bottom";
         ctx.textAlign = px > p.x + p.w - 90 ? "right" : "left";
         ctx.fillText(
-          `${formatSI(s.peak.frequency, "Hz")}  ${s.peak.db.toFixed(1)} dB`,
+          `${formatSI(s.peak.frequency, "Hz")}  ${formatDb(s.peak.db)}`,
           px + (ctx.textAlign === "right" ? -8 : 8),
           py - 8,
         );

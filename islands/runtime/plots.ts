@@ -11,6 +11,10 @@ import type { ScopeModel } from "../state/model.ts";
 import { type AxisRange, niceRange, spectrumSpan } from "./plot_axes.ts";
 import type { PlotCanvas, SpectrumDraw } from "./plot_canvas.ts";
 import type { FftPeak } from "../state/scope_state.ts";
+import { formatSI } from "../../lib/scope/si.ts";
+
+/** Samples in the FFT's record: 16 s at 1 kHz, bins of 0.06 Hz; a few ms to transform. */
+const FFT_POINTS = 16384;
 
 /**
  * What the XY and FFT views draw from the acquisition: pairs of two channels, or each visible
@@ -74,15 +78,18 @@ export class Plots {
     });
   }
 
-  /** Each visible channel's amplitude spectrum over the window on screen, in dB. */
+  /**
+   * Each visible channel's amplitude spectrum in dB, over a record of its own: the newest
+   * FFT_POINTS samples up to the screen's right edge (a screenful of a fast signal is a few
+   * dozen samples, and bins as wide as the screen is short).
+   */
   fft(s: Shown, v: ViewState): void {
     const spectra: SpectrumDraw[] = [];
-    for (const [name, ring] of s.record) {
+    for (const [name, ring] of s.source) {
       if (v.hidden.includes(name)) continue;
       const sp = spectrum(ring, {
         window: v.fftWindow,
-        maxPoints: 16384,
-        fromX: s.window?.from,
+        maxPoints: FFT_POINTS,
         toX: s.window?.to,
       });
       if (sp) {
@@ -103,6 +110,17 @@ export class Plots {
       db: d.peak!.db,
     }));
     this.model.fftPeaks.value = peaks;
+    const record = spectra[0]?.sp;
+    const prev = this.model.fftRecord.peek();
+    if (
+      record &&
+      (prev?.count !== record.count || prev.resolution !== record.resolution)
+    ) {
+      this.model.fftRecord.value = {
+        count: record.count,
+        resolution: record.resolution,
+      };
+    }
     if (spectra.length === 0) {
       this.plot.drawSpectra([], 1, { min: -80, max: 0 }, "FFT: no data");
       return;
@@ -121,6 +139,8 @@ export class Plots {
       { min: this.#top - 10 * DIVISIONS_Y, max: this.#top },
       `FFT ${v.fftWindow}  10 dB/div  ${
         formatPerDiv(this.#span / DIVISIONS_X, "Hz")
+      }  N ${spectra[0].sp.count}  Δf ${
+        formatSI(spectra[0].sp.resolution, "Hz")
       }`,
     );
   }

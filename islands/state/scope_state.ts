@@ -92,6 +92,10 @@ export class ScopeState {
   /** x the time axis counts from (the trigger in a triggered view, else 0) */
   readonly origin = signal(0);
   readonly fftPeaks = signal<FftPeak[]>([]);
+  /** the FFT's record: samples transformed and the frequency resolution they give */
+  readonly fftRecord = signal<{ count: number; resolution: number } | null>(
+    null,
+  );
   readonly server = signal<StatusBody | null>(null);
   readonly serverError = signal<string | null>(null);
   readonly helpOpen = signal(false);

@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { formatSI } from "../../lib/scope/si.ts";
+import { formatDb, formatSI } from "../../lib/scope/si.ts";
 import type { ScopeModel } from "../state/model.ts";
 import { Overlay } from "./Overlay.tsx";
 
@@ -16,6 +16,7 @@ export function Screen(props: {
   const view = model.view.value.view;
   const hasPoints = model.hasPoints.value;
   const peaks = view === "fft" ? model.fftPeaks.value : [];
+  const record = view === "fft" ? model.fftRecord.value : null;
   return (
     <div
       class={`chart-wrap view-${view}${hasPoints ? "" : " is-empty"}`}
@@ -35,6 +36,11 @@ export function Screen(props: {
       {view === "yt" && <Readout model={model} />}
       {view === "fft" && peaks.length > 0 && (
         <div class="fft-peaks" data-fft-peaks>
+          {record && (
+            <span data-fft-record>
+              N {record.count} · Δf {formatSI(record.resolution, "Hz")}
+            </span>
+          )}
           {peaks.map((p) => (
             <span key={p.name} data-fft-peak={p.name}>
               <span
@@ -42,7 +48,7 @@ export function Screen(props: {
                 style={{ background: p.color }}
                 aria-hidden="true"
               />
-              {p.name} peak {formatSI(p.frequency, "Hz")} · {p.db.toFixed(1)} dB
+              {p.name} peak {formatSI(p.frequency, "Hz")} · {formatDb(p.db)}
             </span>
           ))}
         </div>

@@ -55,6 +55,11 @@ export type AcqStatus =
 export interface Shown {
   /** per channel: the live ring, or a capture held while the live buffer moves on */
   record: Map<string, RingBuffer>;
+  /**
+   * the whole record the screen is a window of: the live rings, or a held capture with what
+   * was around it. The FFT takes its own, longer record from here, up to the screen's right edge
+   */
+  source: Map<string, RingBuffer>;
   /** x range on screen; null fits everything in the record */
   window: XWindow | null;
   /** the window holds the rings' newest points (incremental decimation can draw it) */
@@ -87,6 +92,7 @@ export class Acquisition {
   readonly control = new TriggerControl({ autoTimeoutMs: 1000 });
   #shown: Shown = {
     record: new Map(),
+    source: new Map(),
     window: null,
     follow: true,
     triggerX: null,
@@ -183,6 +189,7 @@ export class Acquisition {
         : this.#heldWindow(span, triggered);
       return this.#show({
         record: this.#held.record,
+        source: this.#held.record,
         window,
         follow: false,
         triggerX: this.#shown.triggerX,
@@ -207,6 +214,7 @@ export class Acquisition {
       }
       return this.#show({
         record: live,
+        source: live,
         window,
         follow: true,
         triggerX: null,
@@ -278,6 +286,7 @@ export class Acquisition {
     }
     return this.#show({
       record,
+      source: live,
       window,
       follow: false,
       triggerX: decision.status === "trig'd"

@@ -197,3 +197,23 @@ Deno.test("spectrum - too little data gives null", () => {
   assert.equal(spectrum(s, { fromX: 5 }), null);
   assert.ok(spectrum(arraySamples([0, 1], [0, 1])) !== null);
 });
+
+Deno.test("spectral peak - a clean tone reads to 0.1 % with every window, between bins or on one", () => {
+  for (const window of WINDOW_NAMES) {
+    for (
+      const [hz, n] of [[50, 1000], [52.96, 4096], [50, 300], [123.4, 16384]]
+    ) {
+      const sp = spectrum(sampled(tone(hz), 1000, n), {
+        window,
+        maxPoints: 16384,
+      })!;
+      const peak = spectralPeak(sp)!;
+      assert.ok(
+        Math.abs(peak.frequency - hz) <= 0.001 * hz,
+        `${window}, ${hz} Hz over ${n} samples: read ${peak.frequency}`,
+      );
+      // and the amplitude (1 V: 0 dB) to a few tenths of a dB, scalloping removed
+      assert.ok(Math.abs(peak.db) < 0.3, `${window} ${hz} Hz: ${peak.db} dB`);
+    }
+  }
+});

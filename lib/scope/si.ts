@@ -38,3 +38,9 @@ export function formatRate(perSecond: number): string {
   if (perSecond >= 100) return `${perSecond.toFixed(0)}/s`;
   return `${perSecond.toFixed(1)}/s`;
 }
+
+/** A level in dB to a tenth, without the "-0.0" that rounding a tiny negative gives. */
+export function formatDb(db: number): string {
+  const tenth = Math.round(db * 10) / 10;
+  return `${(tenth === 0 ? 0 : tenth).toFixed(1)} dB`;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatRate, formatSI } from "./si.ts";
+import { formatDb, formatRate, formatSI } from "./si.ts";
 
 Deno.test("si - readouts get a prefix and keep their significant digits", () => {
   assert.equal(formatSI(5, "Hz"), "5.000 Hz");
@@ -26,4 +26,10 @@ Deno.test("si - rates are short", () => {
   assert.equal(formatRate(10_000), "10.0k/s");
   assert.equal(formatRate(2.5e6), "2.5M/s");
   assert.equal(formatRate(3.25), "3.3/s");
+});
+
+Deno.test("formatDb - tenths of a dB, and never -0.0", () => {
+  assert.equal(formatDb(-0.04), "0.0 dB");
+  assert.equal(formatDb(-3.01), "-3.0 dB");
+  assert.equal(formatDb(6.26), "6.3 dB");
 });
