@@ -291,3 +291,103 @@ Deno.test({
     });
   },
 });
+
+/** How many pixels of a PNG are within a small distance of `hex`, counted in the page. */
+function pngPixels(page: Page, png: Uint8Array, hex: string): Promise<number> {
+  const url = `data:image/png;base64,${btoa(String.fromCharCode(...png))}`;
+  return page.evaluate(async ([url, hex]) => {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const ctx = canvas.getContext("2d")!;
+    ctx.drawImage(img, 0, 0);
+    const { data } = ctx.getImageData(0, 0, img.width, img.height);
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (
+        Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) +
+            Math.abs(data[i + 2] - b) < 40
+      ) n++;
+    }
+    return n;
+  }, [url, hex] as const);
+}
+
+Deno.test({
+  name:
+    "glass - a cursor grabbed on the trigger line moves the cursor; cursors travel in links and PNGs",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withScope({}, async ({ base, open, errors }) => {
+      await postSignal(
+        base,
+        "s",
+        4,
+        0,
+        (i) => 3 * Math.sin(2 * Math.PI * 5 * i / RATE_HZ),
+      );
+      // a triggered 50 ms/div screen, stopped so nothing moves under the pointer
+      const page = await open(DESKTOP, "/?t=0.05&roll=0&trig=1");
+      await page.locator('[data-acq-status="trig\'d"]').waitFor();
+      await page.keyboard.press(" ");
+      await page.locator('[data-acq-status="stop"]').waitFor();
+      await page.locator("[data-trigger-level]").waitFor();
+      await page.keyboard.press("c");
+      const x1 = page.locator('[data-cursor="x1"]');
+      await x1.waitFor();
+      await page.waitForTimeout(300);
+      const level = await page.locator("[data-trigger-level]").getAttribute(
+        "aria-valuenow",
+      );
+      const before = Number(await x1.getAttribute("aria-valuenow"));
+      // where X1 crosses the trigger line: both are under the pointer there
+      const cx = (await x1.boundingBox())!;
+      const line = (await page.locator("[data-trigger-level]").boundingBox())!;
+      const at = { x: cx.x + cx.width / 2, y: line.y + line.height / 2 };
+      await page.mouse.move(at.x, at.y);
+      await page.mouse.down();
+      await page.mouse.move(at.x + 100, at.y + 60, { steps: 5 });
+      await page.mouse.up();
+      await page.waitForTimeout(200);
+      const after = Number(await x1.getAttribute("aria-valuenow"));
+      assert.ok(after > before, `X1 moved right: ${before} → ${after}`);
+      assert.equal(
+        await page.locator("[data-trigger-level]").getAttribute(
+          "aria-valuenow",
+        ),
+        level,
+        "the trigger level stayed",
+      );
+
+      // the address bar holds the cursors; a page opened from it shows them where they were
+      await page.waitForTimeout(500);
+      const link = new URL(page.url());
+      assert.ok(link.searchParams.has("cur"), `cursors in ${link}`);
+      const other = await open(DESKTOP, link.pathname + link.search);
+      const x1There = other.locator('[data-cursor="x1"]');
+      await x1There.waitFor();
+      assert.equal(Number(await x1There.getAttribute("aria-valuenow")), after);
+      await other.close();
+
+      // the PNG has them drawn: the dashed lines in their colours, and Δx in the caption
+      const [png] = await Promise.all([
+        page.waitForEvent("download"),
+        page.evaluate(() =>
+          document.querySelector<HTMLButtonElement>("#png")!.click()
+        ),
+      ]);
+      const bytes = await Deno.readFile((await png.path())!);
+      await Deno.writeFile(new URL("glass-cursors.png", OUTPUT), bytes);
+      const xPixels = await pngPixels(page, bytes, "#8fe3ff");
+      const yPixels = await pngPixels(page, bytes, "#d1b3ff");
+      assert.ok(xPixels > 200, `x cursors in the PNG: ${xPixels} pixels`);
+      assert.ok(yPixels > 200, `y cursors in the PNG: ${yPixels} pixels`);
+      assert.deepEqual(errors, []);
+    });
+  },
+});

@@ -4,6 +4,7 @@ import {
   encodeView,
   type ViewState,
 } from "../../lib/scope/view_state.ts";
+import { withCursors } from "../../lib/scope/cursors.ts";
 import type { ScopeState } from "../state/scope_state.ts";
 
 /**
@@ -24,7 +25,7 @@ export function openLinkedView(model: ScopeState): Partial<ViewState> | null {
 }
 
 /**
- * Calls `onChange` on every change of the view or the cursors, and keeps the view in the address
+ * Calls `onChange` on every change of the view or the cursors, and keeps both in the address
  * bar (a shareable link), written once it has held still for 300 ms. Returns the function that
  * stops both.
  */
@@ -32,11 +33,12 @@ export function watchView(model: ScopeState, onChange: () => void): () => void {
   let urlTimer: ReturnType<typeof setTimeout> | undefined;
   const stop = effect(() => {
     const v = model.view.value;
-    model.cursors.value; // cursors move the overlay
+    // cursors move the overlay, and travel in the link too
+    const cursors = model.cursors.value;
     onChange();
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => {
-      const q = encodeView(v);
+      const q = withCursors(encodeView(v), cursors);
       const url = q === "" ? location.pathname : `${location.pathname}?${q}`;
       if (url !== location.pathname + location.search) {
         history.replaceState(null, "", url);

@@ -5,6 +5,9 @@ import { windowCsv } from "../../lib/scope/window_csv.ts";
 import type { Shown } from "../../lib/scope/acquisition.ts";
 import { TRIGGER_COLOR } from "./chart_style.ts";
 import type { ScopeModel } from "../state/model.ts";
+import type { Mapper } from "../state/scope_port.ts";
+import { formatSI } from "../../lib/scope/si.ts";
+import { type Cursors, withCursors } from "../../lib/scope/cursors.ts";
 
 /** What the Save & share buttons and Clear do. */
 
@@ -39,6 +42,7 @@ export function stamp(date = new Date()): string {
 export function composePng(
   screen: HTMLCanvasElement,
   caption: { text: string; color: string }[],
+  overlay?: (ctx: CanvasRenderingContext2D, scale: number) => void,
 ): Promise<Blob | null> {
   const strip = 30;
   const out = document.createElement("canvas");
@@ -52,6 +56,7 @@ export function composePng(
   ctx.fillStyle = "#0b1117";
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.drawImage(screen, 0, 0);
+  overlay?.(ctx, Number.isFinite(scale) && scale > 0 ? scale : 1);
   ctx.font = `${
     Math.round(12 * (stripPx / strip))
   }px ui-monospace, Menlo, Consolas, monospace`;
@@ -80,9 +85,60 @@ export function saveWindowCsv(model: ScopeModel, shown: Shown): void {
   model.say(`Saved ${csv.split("\n").length - 2} points as CSV`);
 }
 
+/** Cursor line colours, as the overlay draws them (style.css .cursor-x, .cursor-y). */
+const CURSOR_X_COLOR = "#8fe3ff";
+const CURSOR_Y_COLOR = "#d1b3ff";
+
+/**
+ * Draws the cursors onto a screenshot of the chart, as the overlay shows them: dashed lines
+ * with their tags. `scale` is canvas pixels per CSS pixel.
+ */
+function drawCursors(
+  ctx: CanvasRenderingContext2D,
+  scale: number,
+  c: Cursors,
+  m: Mapper,
+): void {
+  const size = m.plotSize();
+  ctx.save();
+  ctx.lineWidth = Math.max(1, scale);
+  ctx.setLineDash([4 * scale, 3 * scale]);
+  ctx.font = `${
+    Math.round(11 * scale)
+  }px ui-monospace, Menlo, Consolas, monospace`;
+  for (const key of ["x1", "x2", "y1", "y2"] as const) {
+    const vertical = key.startsWith("x");
+    const px = vertical ? m.xToPx(c[key] + m.origin()) : m.yToPx(c.ref, c[key]);
+    if (px === null) continue;
+    // on a pixel's centre, so a 1 px line is one crisp column or row of its colour
+    const at = Math.round(px * scale) + 0.5;
+    ctx.strokeStyle = ctx.fillStyle = vertical
+      ? CURSOR_X_COLOR
+      : CURSOR_Y_COLOR;
+    ctx.beginPath();
+    if (vertical) {
+      ctx.moveTo(at, 0);
+      ctx.lineTo(at, size.height * scale);
+    } else {
+      ctx.moveTo(0, at);
+      ctx.lineTo(size.width * scale, at);
+    }
+    ctx.stroke();
+    const tag = key.toUpperCase();
+    if (vertical) ctx.fillText(tag, px * scale + 3 * scale, 12 * scale);
+    else ctx.fillText(tag, 3 * scale, px * scale - 3 * scale);
+  }
+  ctx.restore();
+}
+
 /** Downloads the screen as a PNG captioned with timebase, trigger and channels. */
-export function savePng(model: ScopeModel, screen: HTMLCanvasElement): void {
+export function savePng(
+  model: ScopeModel,
+  screen: HTMLCanvasElement,
+  mapper: Mapper | null,
+): void {
   const v = model.view.value;
+  const cursors = v.view === "yt" ? model.cursors.peek() : null;
   const caption = [
     { text: "Web Oscilloscope", color: "#8fa1b3" },
     {
@@ -104,9 +160,19 @@ export function savePng(model: ScopeModel, screen: HTMLCanvasElement): void {
           : c.name,
         color: c.color,
       })),
+    ...(cursors === null ? [] : [{
+      text: `Δx ${formatSI(Math.abs(cursors.x2 - cursors.x1), "s")}  Δy ${
+        formatY(cursors.y2 - cursors.y1)
+      }`,
+      color: CURSOR_X_COLOR,
+    }]),
     { text: new Date().toLocaleString(), color: "#5f7285" },
   ];
-  void composePng(screen, caption).then((blob) => {
+  const overlay = cursors !== null && mapper !== null
+    ? (ctx: CanvasRenderingContext2D, scale: number) =>
+      drawCursors(ctx, scale, cursors, mapper)
+    : undefined;
+  void composePng(screen, caption, overlay).then((blob) => {
     if (blob) {
       download(blob, `oscilloscope-${stamp()}.png`);
       model.say("Saved the screen as PNG");
@@ -114,8 +180,8 @@ export function savePng(model: ScopeModel, screen: HTMLCanvasElement): void {
   });
 }
 
-/** This page's address with the view in its query. */
-export function shareUrl(view: ViewState): string {
-  const q = encodeView(view);
+/** This page's address with the view and the cursors in its query. */
+export function shareUrl(view: ViewState, cursors: Cursors | null): string {
+  const q = withCursors(encodeView(view), cursors);
   return `${location.origin}${location.pathname}${q ? `?${q}` : ""}`;
 }

@@ -1,7 +1,7 @@
 // Where the overlay's handles go, each frame: the frame loop calls these directly, so a moving
 // trace does not re-render the overlay's markup (ui/Overlay.tsx).
 import { tidy } from "../state/auto_settings.ts";
-import type { Cursors } from "../state/scope_state.ts";
+import type { Cursors } from "../../lib/scope/cursors.ts";
 import type { Mapper } from "../state/scope_port.ts";
 
 /** Puts the overlay's handles where their values are on the chart; hides those off screen. */

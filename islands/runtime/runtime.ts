@@ -3,6 +3,7 @@ import { hysteresisFor } from "../../lib/scope/trigger.ts";
 import type { RingBuffer } from "../../lib/shared/ring_buffer.ts";
 import type { ScopeProps } from "../../lib/shared/types.ts";
 import type { ViewState } from "../../lib/scope/view_state.ts";
+import { decodeCursors } from "../../lib/scope/cursors.ts";
 import { Acquisition, type Shown } from "../../lib/scope/acquisition.ts";
 import { openLinkedView, watchView } from "./address_bar.ts";
 import type { Readout } from "./crosshair_readout.ts";
@@ -41,8 +42,10 @@ export function startScope(opts: {
   wrapEl: HTMLDivElement;
 }): () => void {
   const { model, props, chartEl, plotEl, wrapEl } = opts;
-  // a shared link's view; its zoom and stop wait until the data has arrived
+  // a shared link's view; its zoom, stop and cursors wait until the data has arrived (placed
+  // on an empty screen, the cursors would be moved back onto it)
   let pending = openLinkedView(model);
+  let pendingCursors = decodeCursors(location.search);
 
   const chart = new LiveChart(chartEl, (r: Readout | null) => {
     model.readout.value = r === null ? null : {
@@ -109,8 +112,9 @@ export function startScope(opts: {
         savePng(
           model,
           model.view.value.view === "yt" ? chart.screenshot() : plot.canvas,
+          mapper,
         ),
-      shareUrl: () => shareUrl(model.view.value),
+      shareUrl: () => shareUrl(model.view.value, model.cursors.peek()),
       clear: () => clearAll(model),
     },
   });
@@ -133,11 +137,13 @@ export function startScope(opts: {
   /** A shared link's zoom or stop, once its data has had time to arrive. */
   const applyLinkedView = (now: number) => {
     if (
-      pending !== null && liveSinceMs !== null &&
+      (pending !== null || pendingCursors !== null) && liveSinceMs !== null &&
       now - liveSinceMs > SETTLE_MS && feed.traces.size > 0
     ) {
-      model.update(pending);
+      if (pending !== null) model.update(pending);
+      if (pendingCursors !== null) model.cursors.value = pendingCursors;
       pending = null;
+      pendingCursors = null;
     }
   };
 

@@ -12,6 +12,9 @@ import { defaultView, type ViewState } from "../../lib/scope/view_state.ts";
 import type { AcqStatus } from "../../lib/scope/acquisition.ts";
 import type { XWindow } from "../../lib/scope/timebase.ts";
 import type { ScopePort } from "./scope_port.ts";
+import type { Cursors } from "../../lib/scope/cursors.ts";
+
+export type { Cursors };
 
 /** The page's socket: opening, open, or waiting to reconnect. */
 export type Connection = "connecting" | "live" | "reconnecting";
@@ -35,19 +38,6 @@ export interface MeasureRow {
   rate: number;
   /** taken over bucket extremes rather than every sample: shown as ≈ until they arrive */
   estimate: boolean;
-}
-
-/**
- * Two vertical (x) and two horizontal (y) cursors. x in axis units — counted from the trigger
- * in a triggered view, so a cursor stays put on screen from sweep to sweep — and y on `ref`'s
- * scale.
- */
-export interface Cursors {
-  x1: number;
-  x2: number;
-  y1: number;
-  y2: number;
-  ref: string;
 }
 
 /** The strongest frequency of each channel in the FFT view. */

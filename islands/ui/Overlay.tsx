@@ -3,7 +3,7 @@ import { formatY } from "../../lib/shared/grid.ts";
 import { formatSI } from "../../lib/scope/si.ts";
 import { tidy } from "../state/auto_settings.ts";
 import type { ScopeModel } from "../state/model.ts";
-import type { Cursors } from "../state/scope_state.ts";
+import type { Cursors } from "../../lib/scope/cursors.ts";
 
 type CursorKey = "x1" | "x2" | "y1" | "y2";
 
