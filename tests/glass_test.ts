@@ -80,7 +80,8 @@ Deno.test({
       // two senders, the second started 0.4 s after the first
       await postSignal(base, "sq", 14, 0, square);
       await postSignal(base, "sn", 14, 0.4, sine);
-      const page = await open(DESKTOP, "/", async (p) => {
+      // roll and fit, as a link asks: the whole buffer measured (a bare page would autoset)
+      const page = await open(DESKTOP, "/?roll=1", async (p) => {
         // hold the full-resolution fetch, so the first readings are seen for what they are
         await p.route(/format=f64/, async (route) => {
           await released;
@@ -387,6 +388,90 @@ Deno.test({
       const yPixels = await pngPixels(page, bytes, "#d1b3ff");
       assert.ok(xPixels > 200, `x cursors in the PNG: ${xPixels} pixels`);
       assert.ok(yPixels > 200, `y cursors in the PNG: ${yPixels} pixels`);
+      assert.deepEqual(errors, []);
+    });
+  },
+});
+
+/** The middle column extent of the trace, as a fraction of its whole height on screen. */
+async function bandness(page: Page): Promise<number> {
+  const { top, bottom } = await columnProfile(page, TRACE_COLORS[0], "hue");
+  const spans = top.map((t, i) => (t < 0 ? -1 : bottom[i] - t)).filter((d) =>
+    d >= 0
+  )
+    .sort((a, b) => a - b);
+  const rows = top.filter((t) => t >= 0);
+  const height = Math.max(...bottom) - Math.min(...rows);
+  return spans[Math.floor(spans.length / 2)] / height;
+}
+
+Deno.test({
+  name:
+    "glass - the first look at a fast signal is its waveform; a slow one rolls on a 1-2-5 timebase",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withScope({}, async ({ base, open }) => {
+      // 10 s of 50 Hz: 500 periods, a solid band if fitted to 1200 pixels
+      await postSignal(base, "fast", 10, 0, sine);
+      const page = await open();
+      await page.locator('[data-acq-status="trig\'d"]').waitFor({
+        timeout: 5000,
+      });
+      assert.equal(
+        await page.locator(".quick .stepper-value").textContent(),
+        "5 ms/div",
+      );
+      await page.locator(".notice", { hasText: "solid band" }).waitFor();
+      await page.waitForTimeout(500);
+      const band = await bandness(page);
+      assert.ok(
+        band < 0.3,
+        `a waveform, not a band: median column ${band} of the height`,
+      );
+      await page.screenshot({
+        path: new URL("glass-first-look.png", OUTPUT).pathname,
+      });
+      await page.close();
+
+      // a link keeps its own view: roll, fit, the band the user asked for
+      const asked = await open(DESKTOP, "/?roll=1");
+      await asked.locator('.measure tr[data-channel="fast"]').waitFor();
+      await asked.waitForTimeout(1500);
+      assert.equal(
+        await asked.locator("[data-acq-status]").getAttribute(
+          "data-acq-status",
+        ),
+        "roll",
+      );
+      await asked.close();
+    });
+    await withScope({}, async ({ base, open, errors }) => {
+      // 4.1 s of a 2 Hz sine in one batch: rolled and fitted on 500 ms/div, sampled at 1 kHz
+      await postSignal(
+        base,
+        "slow",
+        4.1,
+        0,
+        (i) => Math.sin(2 * Math.PI * 2 * i / RATE_HZ),
+      );
+      const page = await open();
+      await page.locator('.measure tr[data-channel="slow"]').waitFor();
+      await page.waitForTimeout(1000);
+      assert.equal(
+        await page.locator("[data-acq-status]").getAttribute("data-acq-status"),
+        "roll",
+      );
+      assert.equal(
+        await page.locator(".quick .stepper-value").textContent(),
+        "500 ms/div",
+      );
+      assert.equal(
+        await page.locator(
+          '.measure tr[data-channel="slow"] [data-m="sampleRate"]',
+        ).textContent(),
+        "1000/s",
+      );
       assert.deepEqual(errors, []);
     });
   },

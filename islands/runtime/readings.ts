@@ -55,7 +55,6 @@ export class Readings {
    */
   measurements(s: Shown, v: ViewState, traces: Map<string, Trace>): void {
     const model = this.model;
-    const rates = new Map(model.channels.value.map((c) => [c.name, c.rate]));
     const rows: MeasureRow[] = [];
     for (const [name, ring] of s.record) {
       if (v.hidden.includes(name)) continue;
@@ -67,7 +66,6 @@ export class Readings {
         m: s.window === null
           ? measure(ring)
           : measure(ring, s.window.from, s.window.to),
-        rate: rates.get(name) ?? 0,
         estimate: from <= reducedToX,
       });
     }

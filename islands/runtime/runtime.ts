@@ -4,6 +4,8 @@ import type { RingBuffer } from "../../lib/shared/ring_buffer.ts";
 import type { ScopeProps } from "../../lib/shared/types.ts";
 import type { ViewState } from "../../lib/scope/view_state.ts";
 import { decodeCursors } from "../../lib/scope/cursors.ts";
+import { formatSI } from "../../lib/scope/si.ts";
+import { tooDenseToSee } from "../../lib/scope/timebase.ts";
 import { Acquisition, type Shown } from "../../lib/scope/acquisition.ts";
 import { openLinkedView, watchView } from "./address_bar.ts";
 import type { Readout } from "./crosshair_readout.ts";
@@ -147,13 +149,23 @@ export function startScope(opts: {
     }
   };
 
-  /** The Y-T screen: traces, the trigger level and marker, the cursors kept on screen. */
+  // the chart applies a new x range when it paints, a frame after draw(): what is placed from
+  // its mapping right after a change is placed again on the next frame
+  let marksStale = false;
+
+  /** The Y-T screen: traces, then the marks over them. */
   const drawYT = (s: Shown, v: ViewState) => {
     chart.draw(channelDraws(s, v), s.window, s.follow, s.origin);
     drawn = true;
     if (model.origin.peek() !== chart.origin) {
       model.origin.value = chart.origin;
     }
+    placeMarks(s, v);
+    marksStale = true;
+  };
+
+  /** The trigger level and marker and the cursors (kept on screen), from the chart's mapping. */
+  const placeMarks = (s: Shown, v: ViewState) => {
     const source = model.triggerSource();
     const triggerOn = v.trigger.enabled && !v.roll && source !== null;
     chart.setTriggerLevel(triggerOn ? source : null, v.trigger.level);
@@ -177,7 +189,11 @@ export function startScope(opts: {
   /** Draws what the acquisition produced, on the screen the view shows. */
   const draw = (s: Shown, v: ViewState, redraw: boolean, now: number) => {
     const changed = s.changed || redraw;
-    if (!changed) return;
+    if (!changed) {
+      if (marksStale && v.view === "yt") placeMarks(s, v);
+      marksStale = false;
+      return;
+    }
     if (v.view === "yt") drawYT(s, v);
     else if (v.view === "xy") plots.xy(s, v);
     else if (redraw || now - lastFftMs >= FFT_MS) {
@@ -201,6 +217,34 @@ export function startScope(opts: {
     }
   };
 
+  // a page opened with no view of its own: its first look at a fast periodic signal is a
+  // waveform, not a solid band (decided once, on the first full-resolution measurement)
+  let firstLook = location.search.length <= 1;
+  const lookFirst = (v: ViewState) => {
+    if (!firstLook) return;
+    if (
+      v.view !== "yt" || !v.roll || v.timePerDiv !== null || v.zoom !== null
+    ) {
+      firstLook = false;
+      return;
+    }
+    const source = model.triggerSource();
+    const row = model.measurements.peek().find((r) => r.name === source);
+    if (!row?.m || row.estimate) return;
+    firstLook = false;
+    const w = chart.shown();
+    const f = row.m.frequency;
+    if (tooDenseToSee(w.to - w.from, f, chart.plotSize().width)) {
+      model.autoset();
+      model.say(
+        `${source} is a ${
+          formatSI(f!, "Hz")
+        } signal, a solid band over everything held: ` +
+          "autoset shows its waveform (Fit or R for the whole record)",
+      );
+    }
+  };
+
   let lastMeasureMs = -Infinity;
   // something changed what the measurements see since they were last taken
   let measureDue = true;
@@ -212,6 +256,7 @@ export function startScope(opts: {
     lastMeasureMs = now;
     measureDue = false;
     readings.measurements(s, v, feed.traces);
+    lookFirst(v);
     const source = model.triggerSource();
     const m = source === null
       ? null

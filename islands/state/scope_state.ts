@@ -35,7 +35,6 @@ export interface MeasureRow {
   name: string;
   color: string;
   m: Measurements | null;
-  rate: number;
   /** taken over bucket extremes rather than every sample: shown as ≈ until they arrive */
   estimate: boolean;
 }

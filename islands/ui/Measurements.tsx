@@ -12,7 +12,9 @@ const COLUMNS = [
   ["rms", "RMS"],
   ["peakToPeak", "P-P"],
   ["count", "Points"],
-  ["rate", "Rate"],
+  // the rate the samples on screen were taken at, from their x: a recording uploaded in one
+  // batch reads its sample rate here, not how fast it happened to arrive (the legend says that)
+  ["sampleRate", "Sample rate"],
 ] as const;
 
 /**
@@ -52,11 +54,11 @@ export function Measurements(props: { model: ScopeModel }) {
                 <td
                   key={key}
                   data-m={key}
-                  title={r.estimate && key !== "rate"
+                  title={r.estimate
                     ? "an estimate from the snapshot's extremes; every sample is on its way"
                     : undefined}
                 >
-                  {r.estimate && key !== "rate" && r.m !== null ? "≈" : ""}
+                  {r.estimate && r.m !== null ? "≈" : ""}
                   {cell(r, key)}
                 </td>
               ))}
@@ -73,7 +75,6 @@ function cell(
   key: typeof COLUMNS[number][0],
 ): string {
   const m = r.m;
-  if (key === "rate") return formatRate(r.rate);
   if (m === null) return "–";
   switch (key) {
     case "frequency":
@@ -84,6 +85,8 @@ function cell(
       return m.dutyCycle === null ? "–" : `${(m.dutyCycle * 100).toFixed(1)} %`;
     case "count":
       return String(m.count);
+    case "sampleRate":
+      return m.sampleRate === null ? "–" : formatRate(m.sampleRate);
     default: {
       // float noise around zero (the mean of a sine) reads as 0, not as 1.8e-15
       const v = m[key];

@@ -1,3 +1,4 @@
+import { niceStep } from "../shared/grid.ts";
 import { copyRing } from "./record.ts";
 import type { RingBuffer } from "../shared/ring_buffer.ts";
 import { DIVISIONS_X } from "./timebase.ts";
@@ -40,6 +41,27 @@ export function commonNewestX(
     }
   }
   return until;
+}
+
+/**
+ * "Fit all" on a real timebase: the smallest 1-2-5 time/div whose ten divisions hold every
+ * visible point, ending at the newest, so the knob reads 500 ms/div rather than ≈412 ms/div.
+ * Null while nothing has an x extent.
+ */
+export function fitWindow(
+  records: Map<string, RingBuffer>,
+  hidden: readonly string[],
+): XWindow | null {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const [name, ring] of records) {
+    if (ring.size === 0 || hidden.includes(name)) continue;
+    first = Math.min(first, ring.xAt(0));
+    last = Math.max(last, ring.xAt(ring.size - 1));
+  }
+  if (!(last > first)) return null;
+  const perDiv = niceStep((last - first) / DIVISIONS_X).step;
+  return { from: last - perDiv * DIVISIONS_X, to: last };
 }
 
 /** What the front panel's status badge says. */
@@ -176,10 +198,13 @@ export class Acquisition {
         const w = this.#shown.window;
         for (const [name, ring] of live) {
           const onScreen = this.#shown.record.get(name);
+          // a copy of the live ring when it is what the screen shows, or holds more than it
           const covers = ring.size > 0 && (w === null || ring.xAt(0) <= w.from);
           record.set(
             name,
-            covers || onScreen === undefined ? copyRing(ring) : onScreen,
+            covers || onScreen === undefined || onScreen === ring
+              ? copyRing(ring)
+              : onScreen,
           );
         }
         this.#held = { record, window: this.#shown.window };
@@ -201,7 +226,7 @@ export class Acquisition {
     this.#held = null;
 
     if (!triggered) {
-      // roll: everything, or the newest span
+      // roll: the newest span, or everything held on the 1-2-5 timebase that fits it
       let window: XWindow | null = null;
       if (span !== null) {
         let lastX = -Infinity;
@@ -211,6 +236,8 @@ export class Acquisition {
           }
         }
         if (lastX > -Infinity) window = { from: lastX - span, to: lastX };
+      } else {
+        window = fitWindow(live, view.hidden);
       }
       return this.#show({
         record: live,
@@ -301,7 +328,7 @@ export class Acquisition {
   /** The window for a held capture when the timebase changes while stopped. */
   #heldWindow(span: number | null, triggered: boolean): XWindow | null {
     const held = this.#held!;
-    if (span === null) return null;
+    if (span === null) return fitWindow(held.record, []);
     const shown = this.#shown;
     const center = triggered && shown.triggerX !== null ? shown.triggerX : null;
     if (held.window === null && center === null) {

@@ -17,6 +17,11 @@ export interface Measurements {
   period: number | null;
   /** fraction (0..1) of the time above the mid-level, over whole periods */
   dutyCycle: number | null;
+  /**
+   * samples per x unit (S/s when x is seconds), from the samples' own x: what the signal was
+   * sampled at, however it was sent; null with fewer than two samples or no x extent
+   */
+  sampleRate: number | null;
 }
 
 export interface MeasureOptions {
@@ -74,6 +79,9 @@ export function measure(
     period: period !== null && period > 0 ? period : null,
     dutyCycle: period !== null && period > 0
       ? cycles!.highX / (cycles!.lastRise - cycles!.firstRise)
+      : null,
+    sampleRate: count > 1 && s.xAt(b - 1) > s.xAt(a)
+      ? (count - 1) / (s.xAt(b - 1) - s.xAt(a))
       : null,
   };
 }

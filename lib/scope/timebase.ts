@@ -6,6 +6,21 @@ export interface XWindow {
 }
 
 export const DIVISIONS_X = 10;
+
+/** Pixels a period needs on screen before its shape, not a solid band, is what one sees. */
+const MIN_PX_PER_PERIOD = 8;
+
+/**
+ * Whether a signal of `frequency` (cycles per x unit) over `spanX` on a plot `widthPx` wide
+ * draws as a solid band: more periods than the screen has room to show.
+ */
+export function tooDenseToSee(
+  spanX: number,
+  frequency: number | null,
+  widthPx: number,
+): boolean {
+  return frequency !== null && spanX * frequency > widthPx / MIN_PX_PER_PERIOD;
+}
 export const DIVISIONS_Y = 8;
 
 const MANTISSAS = [1, 2, 5] as const;

@@ -86,7 +86,9 @@ export async function browserCase(ctx: Ctx): Promise<void> {
       try {
         // fill after the page is open, so the points arrive as live deltas and the page holds
         // every one of them (a page that joins later gets a decimated snapshot instead)
-        await page.goto(server.base + "/");
+        // ?roll=1: the rolling, fitted view this case measures (a bare page would autoset on
+        // a dense periodic signal, its first look)
+        await page.goto(server.base + "/?roll=1");
         await page.locator(".conn[data-state=live]").waitFor({
           timeout: 10_000,
         });

@@ -3,7 +3,10 @@ import { formatSI } from "../../../lib/scope/si.ts";
 import type { ScopeModel } from "../../state/model.ts";
 import { Section, Stepper, Toggle } from "./widgets.tsx";
 
-/** What the time/div knob shows: the setting, or roughly what "fit all" gives now. */
+/**
+ * What the time/div knob shows: the setting, or the 1-2-5 step "fit all" chose (the Fit key
+ * is lit then); "fit" before there is anything to fit.
+ */
 export function timebaseText(model: ScopeModel): string {
   const perDiv = model.view.value.timePerDiv;
   const shown = model.shown.value;
@@ -11,7 +14,7 @@ export function timebaseText(model: ScopeModel): string {
   return perDiv !== null
     ? formatPerDiv(perDiv, "s")
     : fitted !== null && model.hasPoints.value
-    ? `≈${formatPerDiv(Number(fitted.toPrecision(2)), "s")}`
+    ? formatPerDiv(Number(fitted.toPrecision(2)), "s")
     : "fit";
 }
 
