@@ -22,7 +22,7 @@ export function Header() {
             stroke-linecap="round"
           />
         </svg>
-        <span>Web Oscilloscope</span>
+        <h1 class="brand-name">Web Oscilloscope</h1>
       </a>
       <span class="top-meta">publish with POST /data · watch here</span>
       <nav class="top-links" aria-label="Download the buffered data">

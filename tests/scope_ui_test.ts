@@ -364,7 +364,7 @@ Deno.test({
         await waitStatus(page, "stop");
         assert.equal(
           await page.locator("#quick-run").getAttribute("aria-label"),
-          "Run acquisition",
+          "Stop: stopped, press to run",
         );
         await page.waitForTimeout(300);
         const held = await points();

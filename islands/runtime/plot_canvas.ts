@@ -30,7 +30,8 @@ export class PlotCanvas {
 
   constructor(readonly element: HTMLElement) {
     this.canvas = document.createElement("canvas");
-    this.canvas.setAttribute("role", "img");
+    // the element around it is the image, named for what it shows (ui/Screen.tsx)
+    this.canvas.setAttribute("aria-hidden", "true");
     element.append(this.canvas);
     this.#ctx = this.canvas.getContext("2d")!;
   }

@@ -26,7 +26,8 @@ export function Measurements(props: { model: ScopeModel }) {
   const rows = model.measurements.value;
   if (rows.length === 0) return null;
   return (
-    <div class="measure" role="region" aria-label="Measurements">
+    // focusable: the table scrolls sideways on a narrow screen, and keys must reach it
+    <div class="measure" role="region" aria-label="Measurements" tabIndex={0}>
       <table>
         <caption class="sr-only">
           Measurements of each visible channel over the window on screen

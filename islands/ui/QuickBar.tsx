@@ -32,6 +32,7 @@ export function QuickBar(props: { model: ScopeModel }) {
       />
       <Toggle
         id="quick-trigger"
+        label="Trig: trigger on or off"
         pressed={triggerOn}
         title="Trigger on / off (T)"
         onClick={() => model.toggleTrigger()}

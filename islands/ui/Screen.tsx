@@ -26,10 +26,19 @@ export function Screen(props: {
       <div
         class="plot"
         ref={props.plotRef}
+        role={view === "yt" ? undefined : "img"}
         aria-label={view === "xy"
-          ? "XY plot"
+          ? xyLabel(model)
           : view === "fft"
-          ? "Spectrum"
+          ? `Spectrum${
+            peaks.length > 0
+              ? ": " +
+                peaks.map((p) =>
+                  `${p.name} peak ${formatSI(p.frequency, "Hz")}`
+                )
+                  .join(", ")
+              : ""
+          }`
           : undefined}
       />
       <Overlay model={model} />
@@ -106,4 +115,12 @@ function Readout(props: { model: ScopeModel }) {
       )}
     </div>
   );
+}
+
+/** What the XY plot shows, for those who cannot see it. */
+function xyLabel(model: ScopeModel): string {
+  const v = model.view.value;
+  const names = model.names.value;
+  const xy = v.xy ?? { x: names[0], y: names[1] ?? names[0] };
+  return xy.x === undefined ? "XY plot" : `XY plot: ${xy.y} against ${xy.x}`;
 }

@@ -71,8 +71,9 @@ export function RunStopButton(
       id={props.id}
       class={`${props.class} ${running ? "is-running" : "is-stopped"}`}
       accent={false}
-      pressed={running}
-      label={running ? "Stop acquisition" : "Run acquisition"}
+      label={running
+        ? "Run: acquiring, press to stop"
+        : "Stop: stopped, press to run"}
       title="Run / Stop (Space)"
       onClick={() => props.model.toggleRun()}
     >

@@ -27,7 +27,7 @@ export function Vertical(props: { model: ScopeModel }) {
               <span class="vrow-name">{c.name}</span>
               <Toggle
                 pressed={!fixed}
-                label={`Autoscale ${c.name}`}
+                label={`Auto: autoscale ${c.name}`}
                 class="btn-small"
                 onClick={() =>
                   model.setVertical(

@@ -74,7 +74,8 @@ export function Stepper(props: {
  * to the key's own class.
  */
 export function Toggle(props: {
-  pressed: boolean;
+  /** on or off; undefined for a key whose name says its state (Run/Stop) */
+  pressed?: boolean;
   onClick: () => void;
   children: ComponentChildren;
   label?: string;
