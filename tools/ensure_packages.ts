@@ -1,14 +1,18 @@
-// Run by `deno task test` before the tests: they need Debian's Chromium (browser tests), nginx
-// (the proxy test), redis-server (the redis store) and wrk (the benchmark's smoke run). When one is missing and we are root
-// with apt-get, install it — what a fresh CI machine needs; otherwise stop with the exact
-// command. The tests that need them are never skipped silently.
-import { CHROMIUM_PATH } from "./browser.ts";
+// Run by `deno task test` before the tests: they need Debian's Chromium and Firefox ESR (browser
+// tests), nginx (the proxy test), redis-server (the redis store), wrk (the benchmark's smoke run),
+// and a Docker engine with debootstrap (the container test). When one is missing and we are root
+// with apt-get, install it — what a fresh CI machine needs — and start a Docker engine that does
+// not answer; otherwise stop with the exact command. The tests that need them are never skipped
+// silently.
+import { CHROMIUM_PATH, FIREFOX_PATH } from "./browser.ts";
 
 const NEEDED: [path: string, pkg: string, why: string][] = [
   [CHROMIUM_PATH, "chromium", "the browser tests"],
+  [FIREFOX_PATH, "firefox-esr", "the Firefox browser test"],
   ["/usr/sbin/nginx", "nginx", "the reverse-proxy test"],
   ["/usr/bin/redis-server", "redis-server", "the redis store's tests"],
   ["/usr/bin/wrk", "wrk", "the benchmark's smoke run"],
+  ["/usr/sbin/debootstrap", "debootstrap", "the container test's base image"],
 ];
 
 async function exists(path: string): Promise<boolean> {
@@ -63,5 +67,48 @@ if (missing.length > 0) {
       `ensure_packages: install them with:\n  sudo ${install}\n(CHROMIUM_PATH may point at another Chromium)`,
     );
     Deno.exit(1);
+  }
+}
+
+/** Whether a Docker engine answers `docker info`. */
+async function dockerAnswers(): Promise<boolean> {
+  try {
+    const { code } = await new Deno.Command("docker", {
+      args: ["info"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return code === 0;
+  } catch {
+    return false; // no docker client at all
+  }
+}
+
+// the container test needs an engine: Debian's docker.io, started here when nothing answers
+// (machines without systemd, such as CI containers, do not start it themselves)
+if (!(await dockerAnswers()) && Deno.uid() === 0) {
+  if (!(await exists("/usr/sbin/dockerd"))) {
+    console.error(
+      "ensure_packages: installing docker.io for the container test",
+    );
+    await run("apt-get", [
+      "install",
+      "-y",
+      "-qq",
+      "--no-install-recommends",
+      "docker.io",
+    ]);
+  }
+  if (await exists("/usr/sbin/dockerd")) {
+    // detached through the shell, so it outlives this script and the test run after it
+    await run("sh", ["-c", "nohup /usr/sbin/dockerd >/tmp/dockerd.log 2>&1 &"]);
+    for (let i = 0; i < 60 && !(await dockerAnswers()); i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    console.error(
+      `ensure_packages: started dockerd (log in /tmp/dockerd.log): ${
+        (await dockerAnswers()) ? "it answers" : "it does not answer yet"
+      }`,
+    );
   }
 }
