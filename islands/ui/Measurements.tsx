@@ -50,6 +50,9 @@ export function Measurements(props: { model: ScopeModel }) {
                   aria-hidden="true"
                 />
                 {r.name}
+                {r.m === null && (
+                  <span class="measure-none">no samples on screen</span>
+                )}
               </th>
               {COLUMNS.map(([key]) => (
                 <td
