@@ -151,7 +151,11 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     })
     .get(
       "/static/*",
-      serveStatic({ root: new URL(".", import.meta.url).pathname }),
+      // scope.js.br (made by deno task bundle) to browsers that accept br
+      serveStatic({
+        root: new URL(".", import.meta.url).pathname,
+        precompressed: true,
+      }),
     )
     .notFound(notFound)
     .onError(errorHandler(state));

@@ -474,3 +474,27 @@ Deno.test("GET /data?format=f64 - one channel's samples as a binary frame, or 40
     assert.equal((await all.json()).field, "channel");
   });
 });
+
+Deno.test("GET /static/scope.js - brotli to a browser that accepts it, the same bytes unpacked", async () => {
+  await withServer({}, async (base) => {
+    const plain = await fetch(`${base}/static/scope.js`, {
+      headers: { "accept-encoding": "identity" },
+    });
+    assert.equal(plain.headers.get("content-encoding"), null);
+    const bytes = new Uint8Array(await plain.arrayBuffer());
+    const br = await fetch(`${base}/static/scope.js`, {
+      headers: { "accept-encoding": "gzip, deflate, br" },
+    });
+    assert.equal(br.headers.get("content-encoding"), "br");
+    // fetch unpacks it: what arrives is the bundle itself
+    assert.deepEqual(new Uint8Array(await br.arrayBuffer()), bytes);
+    // what is sent: its brotli copy, made by deno task bundle, under a third of its size
+    const packed = await Deno.stat(
+      new URL("../static/scope.js.br", import.meta.url),
+    );
+    assert.ok(
+      packed.size < bytes.length / 3,
+      `${packed.size} of ${bytes.length}`,
+    );
+  });
+});

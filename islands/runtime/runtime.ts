@@ -86,6 +86,7 @@ export function startScope(opts: {
     windowPoints: props.windowPoints,
     onData: () => {
       dataDirty = true;
+      drawSoon();
     },
     onConnection: (state, retryMs) => {
       // the status line counts this page among the viewers as soon as it is one
@@ -97,6 +98,9 @@ export function startScope(opts: {
   });
   let shown: Shown | null = null;
   let drawn = false;
+  // a draw since the current animation frame began, and a draw queued for the next microtask
+  let drawnThisFrame = false;
+  let soon = false;
   const disconnect = model.port.connect({
     // the chart owns the x window; before its first draw there is none
     window: () => (drawn ? chart.shown() : null),
@@ -194,6 +198,7 @@ export function startScope(opts: {
       marksStale = false;
       return;
     }
+    drawnThisFrame = true;
     if (v.view === "yt") drawYT(s, v);
     else if (v.view === "xy") plots.xy(s, v);
     else if (redraw || now - lastFftMs >= FFT_MS) {
@@ -272,11 +277,33 @@ export function startScope(opts: {
     }
   };
 
+  /**
+   * Data that arrives while nothing has been drawn since the last frame began is drawn at once,
+   * not in the next frame: the chart paints in an animation frame of its own, requested when
+   * it is drawn, so drawing in our next frame would put the point on the glass a frame later
+   * than it could be. Within a frame that has drawn already, it waits for the next one, which
+   * runs before the chart's paint (one draw per frame, however many messages arrive).
+   */
+  const drawSoon = () => {
+    if (drawnThisFrame || soon) return;
+    soon = true;
+    queueMicrotask(() => {
+      soon = false;
+      if (!drawnThisFrame) step();
+    });
+  };
+
   let frame = 0;
-  /** One animation frame: acquire, draw, then the readouts that are due. */
+  /** One animation frame: the step, whatever it has to do. */
   const loop = () => {
     // schedule first: one bad frame must not stop the display for good
     frame = requestAnimationFrame(loop);
+    drawnThisFrame = false;
+    step();
+  };
+
+  /** Acquire, draw, then the readouts that are due. */
+  const step = () => {
     const now = performance.now();
     applyLinkedView(now);
     const v = model.view.value;
