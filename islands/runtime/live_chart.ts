@@ -82,10 +82,7 @@ export class LiveChart {
 
   /** How many grid slots the chart draws on at its current width. */
   slotCount(): number {
-    return Math.min(
-      8000,
-      Math.round(Math.max(100, this.element.clientWidth) * SLOTS_PER_PX),
-    );
+    return slotsFor(this.element.clientWidth);
   }
 
   /** The x the axis shows as 0 since the last draw. */
@@ -306,4 +303,9 @@ export class LiveChart {
       scaleMargins: { top: margin, bottom: margin },
     });
   }
+}
+
+/** Grid slots for a chart `widthPx` CSS pixels wide (what /ws?slots= asks snapshots for). */
+export function slotsFor(widthPx: number): number {
+  return Math.min(8000, Math.round(Math.max(100, widthPx) * SLOTS_PER_PX));
 }

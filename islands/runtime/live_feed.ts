@@ -4,6 +4,7 @@ import {
   decodeBinary,
   type ServerMessage,
 } from "../../lib/shared/wire.ts";
+import { takeEarlySocket } from "./early_socket.ts";
 import { fetchPoints, fetchSamples } from "./server_api.ts";
 import type { Connection } from "../state/scope_state.ts";
 
@@ -61,7 +62,9 @@ export class LiveFeed {
     if (this.#closed) return;
     const generation = ++this.#generation;
     this.#waiting.clear();
-    const socket = new WebSocket(this.options.wsUrl);
+    // the first connect takes over the socket the bundle opened as it loaded
+    const early = generation === 1 ? takeEarlySocket(this.options.wsUrl) : null;
+    const socket = early?.socket ?? new WebSocket(this.options.wsUrl);
     // binary frames arrive as ArrayBuffers that typed arrays can view without a copy
     socket.binaryType = "arraybuffer";
     this.#socket = socket;
@@ -87,6 +90,10 @@ export class LiveFeed {
       this.options.onConnection("reconnecting", wait);
       this.#retryTimer = setTimeout(() => this.#connect(), wait);
     };
+    if (early?.opened) {
+      socket.onopen(new Event("open"));
+      for (const m of early.queued) socket.onmessage(m);
+    }
   }
 
   #trace(name: string): Trace {

@@ -14,6 +14,7 @@ import { savePng, saveWindowCsv, shareUrl } from "./export.ts";
 import { attachPanZoom } from "./interaction.ts";
 import { listenForShortcuts } from "./keyboard.ts";
 import { LiveChart } from "./live_chart.ts";
+import { liveUrl } from "./early_socket.ts";
 import { LiveFeed } from "./live_feed.ts";
 import type { ScopeModel } from "../state/model.ts";
 import { keepOnScreen, placeOverlay } from "./overlay_placement.ts";
@@ -79,9 +80,7 @@ export function startScope(opts: {
     // binary frames (no per-viewer encoding on the server, 10x cheaper to decode), and
     // snapshots cut down to the extremes of this chart's own buckets: the same picture as
     // every point, so joining a 1M-point buffer costs kilobytes
-    wsUrl: `${
-      location.protocol === "https:" ? "wss" : "ws"
-    }://${location.host}/ws?encoding=f64&slots=${chart.slotCount()}`,
+    wsUrl: liveUrl(chart.slotCount()),
     dataUrl: "/data",
     windowPoints: props.windowPoints,
     onData: () => {
