@@ -5,6 +5,7 @@
 // The full run rewrites bench/RESULTS.md; --quick (CI's smoke run) only prints.
 import { parseArgs } from "node:util";
 import { browserCase } from "./browser_fps.ts";
+import { pageLatencyCase } from "./page_latency.ts";
 import {
   fmt,
   median,
@@ -595,6 +596,7 @@ const cases: [number, () => Promise<void>][] = [
       startViewers: (base, count) => startViewers(base, count),
     })],
   [8, () => publishingCase({ quick, out, table, fmt, median, ratio })],
+  [9, () => pageLatencyCase({ quick, out, table, fmt, ratio, ours })],
 ];
 for (const [n, run] of cases) {
   if (only && !only.has(n)) continue;
