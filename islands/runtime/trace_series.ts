@@ -44,6 +44,8 @@ export class TraceSeries {
   #scaleKey = "right";
   #visible = true;
   #empty = true;
+  /** what the last draw was of: the same ring unchanged on the same grid draws nothing new */
+  #drawnKey = "";
 
   constructor(readonly chart: IChartApiBase<number>, color: string) {
     this.series = chart.addSeries(LineSeries, {
@@ -108,7 +110,14 @@ export class TraceSeries {
     if (this.#ring !== ring) {
       this.#decimator = new Decimator();
       this.#ring = ring;
+      this.#drawnKey = "";
     }
+    // a channel that got no points since it was drawn, on the same grid and window: its
+    // picture is the one on screen (a still reference trace beside a live one costs nothing)
+    const key =
+      `${grid.first}/${grid.step}/${grid.slots}/${window?.from}/${window?.to}/${origin}/${ring.lastSeq}/${ring.size}`;
+    if (key === this.#drawnKey) return;
+    this.#drawnKey = key;
     if (window === null) {
       this.#decimator.update(ring, grid.step);
       this.#decimator.fill(grid, values);
@@ -148,6 +157,7 @@ export class TraceSeries {
   clear(): void {
     this.series.setData([]);
     this.#empty = true;
+    this.#drawnKey = "";
   }
 
   /** Pixel row of y on the channel's scale, or null when it has nothing drawn. */

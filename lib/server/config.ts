@@ -184,7 +184,7 @@ export function loadConfig(env: Env): Config {
       s.trim()
     ).filter((s) => s !== ""),
     snapshotPoints: integer(env, "OSC_SNAPSHOT_POINTS", 20_000, 1, 10_000_000),
-    tickMs: integer(env, "OSC_TICK_MS", 16, 1, 10_000),
+    tickMs: integer(env, "OSC_TICK_MS", 4, 1, 10_000),
     viewerMaxBufferedBytes: bytes(
       env,
       "OSC_VIEWER_MAX_BUFFER",

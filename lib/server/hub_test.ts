@@ -259,3 +259,23 @@ Deno.test("hub - when sending takes long, ticks space out so ingest keeps most o
     "once it has been quiet, the next point goes at once",
   );
 });
+
+Deno.test("hub - the tick grows with the subscribers, so many viewers cost ingest no more sends", () => {
+  for (const [viewers, want] of [[10, 4], [1000, 16]] as const) {
+    const clock = manualSchedule();
+    let now = 1000;
+    const hub = new Hub({
+      tickMs: 4,
+      maxDeltaPoints: 100,
+      schedule: clock.schedule,
+      now: () => now,
+    });
+    const offs = Array.from({ length: viewers }, () => hub.subscribe(() => {}));
+    hub.publish("a", [1], [1], 1);
+    clock.tick(); // a lone point goes at once
+    hub.publish("a", [2], [2], 2);
+    assert.equal(clock.delays.at(-1), want, `${viewers} viewers`);
+    for (const off of offs) off();
+    now++;
+  }
+});
