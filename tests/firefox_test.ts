@@ -7,41 +7,16 @@ import type { Page } from "puppeteer-core";
 import { TRACE_COLORS } from "../lib/scope/palette.ts";
 import { launchFirefox } from "../tools/browser.ts";
 import { post, withServer } from "./helpers.ts";
+import { readColumns } from "./pixels.ts";
 import { OUTPUT } from "./scope_page.ts";
 
 /** For each column of the chart's canvases, the top row holding the first trace colour or -1. */
-function traceTops(page: Page): Promise<number[]> {
-  return page.evaluate((hex) => {
-    const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    let tops: number[] = [];
-    for (
-      const canvas of document.querySelectorAll<HTMLCanvasElement>(
-        ".chart canvas",
-      )
-    ) {
-      const ctx = canvas.getContext("2d");
-      if (!ctx || canvas.width < 200 || canvas.height < 200) continue;
-      const { data, width, height } = ctx.getImageData(
-        0,
-        0,
-        canvas.width,
-        canvas.height,
-      );
-      if (tops.length === 0) tops = new Array(width).fill(-1);
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const i = (y * width + x) * 4;
-          if (
-            Math.abs(data[i] - want[0]) + Math.abs(data[i + 1] - want[1]) +
-                Math.abs(data[i + 2] - want[2]) < 60
-          ) {
-            if (tops[x] === -1 || y < tops[x]) tops[x] = y;
-          }
-        }
-      }
-    }
-    return tops;
-  }, TRACE_COLORS[0]);
+async function traceTops(page: Page): Promise<number[]> {
+  const { top } = await page.evaluate(
+    readColumns,
+    [TRACE_COLORS[0], "exact"] as const,
+  );
+  return top;
 }
 
 function text(page: Page, selector: string): Promise<string | null> {

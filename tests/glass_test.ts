@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { TRACE_COLORS } from "../lib/scope/palette.ts";
 import { post } from "./helpers.ts";
-import { columnProfile } from "./pixels.ts";
+import { columnProfile, plotPixels } from "./pixels.ts";
 import { DESKTOP, OUTPUT, withScope } from "./scope_page.ts";
 
 const RATE_HZ = 1000;
@@ -160,45 +160,6 @@ function streamLagging(base: string) {
   };
 }
 
-/** Pixels of the XY canvas near `hex`: how much of the plot's width and height they span. */
-function plotSpan(page: Page, hex: string) {
-  return page.evaluate((hex) => {
-    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    const canvas = document.querySelector<HTMLCanvasElement>(".plot canvas")!;
-    const { data, width, height } = canvas.getContext("2d")!.getImageData(
-      0,
-      0,
-      canvas.width,
-      canvas.height,
-    );
-    let count = 0,
-      minX = Infinity,
-      maxX = -Infinity,
-      minY = Infinity,
-      maxY = -Infinity;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        if (
-          Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) +
-              Math.abs(data[i + 2] - b) < 80
-        ) {
-          count++;
-          minX = Math.min(minX, x);
-          maxX = Math.max(maxX, x);
-          minY = Math.min(minY, y);
-          maxY = Math.max(maxY, y);
-        }
-      }
-    }
-    return {
-      count,
-      spanX: (maxX - minX) / width,
-      spanY: (maxY - minY) / height,
-    };
-  }, hex);
-}
-
 Deno.test({
   name:
     "glass - triggered on one channel, a channel whose clock lags is drawn, measured, and XY pairs them by x",
@@ -240,7 +201,7 @@ Deno.test({
         await page.screenshot({
           path: new URL("glass-xy-lagging.png", OUTPUT).pathname,
         });
-        const xy = await plotSpan(page, TRACE_COLORS[1]);
+        const xy = await plotPixels(page, TRACE_COLORS[1]);
         assert.ok(xy.count > 200, `XY drawn: ${xy.count} pixels`);
         // ±1 on a 0.5/div screen: 4 of its 10 divisions wide, 4 of 8 high
         assert.ok(

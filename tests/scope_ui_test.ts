@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { TRACE_COLORS } from "../lib/scope/palette.ts";
-import { columnProfile } from "./pixels.ts";
+import { columnProfile, plotPixels } from "./pixels.ts";
 import { post } from "./helpers.ts";
 import { DESKTOP, OUTPUT, withScope } from "./scope_page.ts";
 
@@ -104,46 +104,6 @@ function compare(
     ) moved++;
   }
   return { drawn, moved };
-}
-
-/** Pixels of the XY/FFT canvas near `hex`, with their horizontal and vertical extent. */
-function plotPixels(page: Page, hex: string) {
-  return page.evaluate((hex) => {
-    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    const canvas = document.querySelector<HTMLCanvasElement>(".plot canvas")!;
-    const ctx = canvas.getContext("2d")!;
-    const { data, width, height } = ctx.getImageData(
-      0,
-      0,
-      canvas.width,
-      canvas.height,
-    );
-    let count = 0;
-    let minX = Infinity;
-    let maxX = -Infinity;
-    let minY = Infinity;
-    let maxY = -Infinity;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = (y * width + x) * 4;
-        if (
-          Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) +
-              Math.abs(data[i + 2] - b) < 80
-        ) {
-          count++;
-          minX = Math.min(minX, x);
-          maxX = Math.max(maxX, x);
-          minY = Math.min(minY, y);
-          maxY = Math.max(maxY, y);
-        }
-      }
-    }
-    return {
-      count,
-      spanX: (maxX - minX) / width,
-      spanY: (maxY - minY) / height,
-    };
-  }, hex);
 }
 
 const PREFIX: Record<string, number> = {
