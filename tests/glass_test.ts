@@ -437,3 +437,42 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "glass - a page whose full-sample fetch finds the server busy (503) tries again and measures every sample",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withScope({}, async ({ base, open, errors }) => {
+      await postSignal(base, "sq", 14, 0, square);
+      let refused = 0;
+      const page = await open(DESKTOP, "/?roll=1", async (p) => {
+        await p.route(/format=f64/, async (route) => {
+          // the first two answers: the server's own refusal while its downloads are all taken
+          if (refused++ < 2) {
+            await route.fulfill({
+              status: 503,
+              contentType: "application/json",
+              headers: { "retry-after": "1" },
+              body: '{"status":"error","message":"too many large downloads"}',
+            });
+          } else await route.continue();
+        });
+      });
+      await page.locator('.measure tr[data-channel="sq"]').waitFor();
+      await page.waitForFunction(
+        () =>
+          document.querySelector(".measure tbody tr") !== null &&
+          !document.querySelector(".measure")?.textContent?.includes("≈"),
+        undefined,
+        { timeout: 15_000 },
+      );
+      assert.ok(refused >= 3, `asked ${refused} times`);
+      near(await reading(page, "sq", "dutyCycle"), 50, 0.5, "square duty %");
+      assert.equal(await reading(page, "sq", "count"), 14_000);
+      // the console reports the refused requests; nothing else
+      assert.deepEqual(errors.filter((e) => !/503/.test(e)), []);
+    });
+  },
+});

@@ -28,6 +28,8 @@ const REFILL_TIMEOUT_MS = 10_000;
 // a reduced snapshot is refined with at most this many samples per channel (3.2 MB); what a
 // bigger window holds beyond them stays marked as an estimate until it scrolls out
 const MAX_REFINE_POINTS = 200_000;
+// tries at fetching them while the server is busy with other downloads (about 15 s in all)
+const REFINE_ATTEMPTS = 6;
 // deltas held per channel while its gap is being fetched (~16 s of 60 Hz ticks)
 const MAX_WAITING = 1000;
 
@@ -146,16 +148,34 @@ export class LiveFeed {
     trace: Trace,
     generation: number,
   ): Promise<void> {
-    const res = await fetchSamples(
+    const current = () =>
+      generation === this.#generation && this.traces.get(name) === trace;
+    let res = await fetchSamples(
       this.options.dataUrl,
       name,
       Math.min(this.options.windowPoints, MAX_REFINE_POINTS),
       REFILL_TIMEOUT_MS,
     );
-    if (
-      !res.ok || res.value === null || generation !== this.#generation ||
-      this.traces.get(name) !== trace
-    ) return;
+    // the server answers a few big downloads at a time (503 while busy): many pages joining at
+    // once take turns, a few seconds apart, rather than stay estimates until they reconnect
+    for (
+      let attempt = 1;
+      !res.ok && (res.status === 503 || res.status === null) &&
+      attempt < REFINE_ATTEMPTS && current();
+      attempt++
+    ) {
+      await new Promise((r) =>
+        setTimeout(r, 1000 * attempt * (0.5 + Math.random()))
+      );
+      if (!current()) return;
+      res = await fetchSamples(
+        this.options.dataUrl,
+        name,
+        Math.min(this.options.windowPoints, MAX_REFINE_POINTS),
+        REFILL_TIMEOUT_MS,
+      );
+    }
+    if (!res.ok || res.value === null || !current()) return;
     // the server may have newer points than the snapshot; those reach the trace as deltas
     const full = res.value;
     const upTo = Math.min(full.seq, trace.lastSeq);
