@@ -46,15 +46,18 @@ export function refusal(e: unknown): never {
     name === "BadResource" || name === "ConnectionReset" ||
     name === "Interrupted" || name === "UnexpectedEof" ||
     e instanceof Deno.errors.BadResource
-  ) {
-    throw new HttpError(
-      400,
-      "the request body ended early; nothing was stored",
-      "body",
-      CLOSE,
-    ).refused("invalid");
-  }
+  ) throw endedEarly();
   throw e;
+}
+
+/** The client went away mid-body (a reset, an aborted HTTP/2 stream): its fault, not ours. */
+function endedEarly(): HttpError {
+  return new HttpError(
+    400,
+    "the request body ended early; nothing was stored",
+    "body",
+    CLOSE,
+  ).refused("invalid");
 }
 
 const decoder = new TextDecoder();
@@ -143,13 +146,7 @@ async function read(
     await reader.cancel().catch(() => {});
     read.catch(() => {});
     if (e instanceof HttpError) throw e;
-    // the client went away mid-body (a reset, an aborted HTTP/2 stream): its fault, not ours
-    throw new HttpError(
-      400,
-      "the request body ended early; nothing was stored",
-      "body",
-      CLOSE,
-    ).refused("invalid");
+    throw endedEarly();
   } finally {
     bodies.bytes -= reserve;
   }
