@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { TRACE_COLORS } from "../lib/scope/palette.ts";
+import { stream } from "./fixtures/waves.ts";
 import { post } from "./helpers.ts";
 import { columnProfile, plotPixels } from "./pixels.ts";
 import { DESKTOP, OUTPUT, withScope } from "./scope_page.ts";
@@ -122,44 +123,6 @@ Deno.test({
   },
 });
 
-/**
- * Streams a 50 Hz sine on "a" and a 50 Hz cosine on "b" in real time, b's clock 0.35 s behind
- * a's (its sender started later), until the returned stop is called.
- */
-function streamLagging(base: string) {
-  let on = true;
-  let sent = 0;
-  const t0 = performance.now();
-  const done = (async () => {
-    while (on) {
-      const due = Math.floor((performance.now() - t0) / 1000 * RATE_HZ) + 1000;
-      if (due > sent) {
-        const idx = Array.from({ length: due - sent }, (_, k) => sent + k);
-        for (
-          const [channel, lagS, f] of [["a", 0, Math.sin], [
-            "b",
-            0.35,
-            Math.cos,
-          ]] as const
-        ) {
-          const r = await post(base, {
-            channel,
-            x: idx.map((i) => i / RATE_HZ - lagS),
-            y: idx.map((i) => f((2 * Math.PI * 50 * i) / RATE_HZ)),
-          });
-          assert.equal(r.status, 200, r.text);
-        }
-        sent = due;
-      }
-      await new Promise((r) => setTimeout(r, 40));
-    }
-  })();
-  return async () => {
-    on = false;
-    await done;
-  };
-}
-
 Deno.test({
   name:
     "glass - triggered on one channel, a channel whose clock lags is drawn, measured, and XY pairs them by x",
@@ -167,7 +130,22 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     await withScope({}, async ({ base, open, errors }) => {
-      const stop = streamLagging(base);
+      // a sine on "a", a cosine on "b" whose sender's clock is 0.35 s behind, after 1 s of both
+      const stop = stream(
+        base,
+        [
+          { channel: "a", hz: 50, amplitude: 1 },
+          {
+            channel: "b",
+            hz: 50,
+            amplitude: 1,
+            phase: Math.PI / 2,
+            lagS: 0.35,
+          },
+        ],
+        RATE_HZ,
+        1,
+      );
       try {
         const page = await open();
         await page.locator('.measure tr[data-channel="b"]').waitFor();

@@ -6,67 +6,13 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { TRACE_COLORS } from "../lib/scope/palette.ts";
 import { columnProfile, plotPixels } from "./pixels.ts";
+import { postWaves, stream } from "./fixtures/waves.ts";
 import { post } from "./helpers.ts";
 import { DESKTOP, OUTPUT, withScope } from "./scope_page.ts";
 
 const PHONE = { width: 390, height: 844 };
 const YELLOW = TRACE_COLORS[0];
 const CYAN = TRACE_COLORS[1];
-
-interface Wave {
-  channel: string;
-  hz: number;
-  amplitude: number;
-  /** radians */
-  phase?: number;
-  offset?: number;
-}
-
-function samples(w: Wave, from: number, n: number, rate: number) {
-  const x = Array.from({ length: n }, (_, i) => (from + i) / rate);
-  const y = x.map((t) =>
-    (w.offset ?? 0) +
-    w.amplitude * Math.sin(2 * Math.PI * w.hz * t + (w.phase ?? 0))
-  );
-  return { x, y, channel: w.channel };
-}
-
-/** Posts `seconds` of each wave at once, x in seconds from 0. */
-async function postWaves(
-  base: string,
-  waves: Wave[],
-  seconds: number,
-  rate: number,
-): Promise<void> {
-  for (const w of waves) {
-    const r = await post(base, samples(w, 0, Math.round(seconds * rate), rate));
-    assert.equal(r.status, 200, r.text);
-  }
-}
-
-/** Streams the waves in real time (a batch every 40 ms) until the returned stop is called. */
-function stream(base: string, waves: Wave[], rate: number) {
-  let on = true;
-  let sent = 0;
-  const t0 = performance.now();
-  const done = (async () => {
-    while (on) {
-      const due = Math.floor(((performance.now() - t0) / 1000) * rate);
-      if (due > sent) {
-        for (const w of waves) {
-          const r = await post(base, samples(w, sent, due - sent, rate));
-          assert.equal(r.status, 200, r.text);
-        }
-        sent = due;
-      }
-      await new Promise((r) => setTimeout(r, 40));
-    }
-  })();
-  return async () => {
-    on = false;
-    await done;
-  };
-}
 
 /** A server and a browser for one test; pages report console errors and page errors. */
 
