@@ -19,6 +19,9 @@ import { Requests } from "./lib/server/requests.ts";
 import { snapshotMessages } from "./lib/server/snapshots.ts";
 import type { State } from "./lib/server/state.ts";
 import { Viewers } from "./lib/server/viewers.ts";
+import { WaysIn } from "./lib/server/ways_in.ts";
+import { mirrorSink } from "./lib/ingest/message.ts";
+import { startTransports } from "./lib/transports/start.ts";
 import { createChannels, createStore } from "./lib/store/create.ts";
 import { dataRoutes } from "./routes/data.ts";
 import { errorHandler, notFound } from "./routes/errors.ts";
@@ -116,7 +119,9 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     shedder,
     // 10 wrong tokens, then one every 6 s
     guesses: new RateLimiter(1 / 6, 10),
+    ways: new WaysIn(metrics, count),
   };
+  let transports: { close(): Promise<void> } | null = null;
 
   const app = new Hono()
     .use(requestGate(state, observer(state)))
@@ -162,6 +167,10 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
   const bodies = setInterval(() => state.deadlines.sweep(), BODY_SWEEP_MS);
   lag.start();
+  const stopTransports = async () => {
+    await transports?.close();
+    transports = null;
+  };
   const stopLive = () => {
     lag.stop();
     hub.close();
@@ -169,8 +178,19 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   };
   return Object.assign(app, {
     state,
-    open: () => store.open(),
-    close: () => {
+    async open() {
+      await store.open();
+      // after the store: a message taken before it holds its points would be lost
+      transports = startTransports(config, {
+        store,
+        sink: mirrorSink(channels, config.maxChannels),
+        ways: state.ways,
+        log,
+        saturated: () => shedder.saturated,
+      });
+    },
+    async close() {
+      await stopTransports();
       stopLive();
       clearInterval(bodies);
       return store.close();
@@ -180,6 +200,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       // answered, or a body that stalls would hold the drain for its whole limit
       const done = state.requests.drain(limitMs);
       stopLive();
+      await stopTransports();
       await done;
       clearInterval(bodies);
     },

@@ -7,6 +7,7 @@ import {
   type LineOutcome,
   type LineSink,
 } from "../lib/ingest/line_ingest.ts";
+import { mirrorSink } from "../lib/ingest/message.ts";
 import type { State } from "../lib/server/state.ts";
 import { StoreUnavailable } from "../lib/store/store.ts";
 import { checkChannel, failureMessage } from "../lib/ingest/validate.ts";
@@ -68,13 +69,9 @@ function queryChannel(c: Context): string | null {
 }
 
 function sinkFor(state: State): LineSink {
-  const { channels, config } = state;
   return {
+    ...mirrorSink(state.channels, state.config.maxChannels),
     append: (channel, x, y) => state.store.append(channel, x, y),
-    known: (channel) => channels.get(channel) !== undefined,
-    room: () => config.maxChannels - channels.count,
-    lastX: (channel) => channels.newestX(channel),
-    nowSeconds: () => Date.now() / 1000,
   };
 }
 

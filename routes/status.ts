@@ -30,6 +30,7 @@ export function statusRoutes(state: State): Hono {
         last: refused.last,
       },
       store: { kind: state.store.kind, health: state.store.health },
+      ways: state.ways.list(),
     };
     return c.json(body, 200, { "cache-control": "no-store" });
   });

@@ -14,6 +14,7 @@ Deno.test("GET /status - viewers, per-channel buffer fill and the ingest rate", 
       pointsPerSecond: null,
       refused: { total: 0, perSecond: null, last: null },
       store: { kind: "memory", health: "ok" },
+      ways: [],
     });
 
     assert.equal(

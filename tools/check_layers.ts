@@ -12,6 +12,8 @@ const LIB_IMPORTS: Record<string, string[]> = {
   store: ["shared"],
   ingest: ["shared", "store"],
   server: ["shared", "store", "ingest"],
+  // the ways in that are not HTTP (MQTT, UDP): sockets of their own, fed into the store
+  transports: ["shared", "store", "ingest", "server"],
 };
 
 /**
@@ -29,8 +31,9 @@ const BROWSER_ROOTS = ["islands/", "lib/shared/", "lib/scope/"];
 
 /**
  * What counts as I/O or a hidden clock, per lib folder. The stores are the one place that
- * talks to an engine (Deno KV, Redis) and waits on timers; the server's modules get their
- * clocks and sinks passed in, so only their defaults may name a timer.
+ * talks to an engine (Deno KV, Redis) and waits on timers, as the transports talk to a broker
+ * or a socket; the server's modules get their clocks and sinks passed in, so only their
+ * defaults may name a timer.
  */
 const IO =
   /\bDeno\.(?!Kv\b|KvKey\b|errors\b)|\bconsole\.|\bfetch\(|new WebSocket\b|\bimport\(/;
@@ -41,6 +44,7 @@ const NO_IO: Record<string, { io: boolean; timers: boolean }> = {
   ingest: { io: true, timers: true },
   server: { io: true, timers: false },
   store: { io: false, timers: false },
+  transports: { io: false, timers: false },
 };
 
 export interface Breach {

@@ -1,5 +1,6 @@
 // Run by `deno task test` before the tests: they need Debian's Chromium and Firefox ESR (browser
 // tests), nginx (the proxy test), redis-server (the redis store), wrk (the benchmark's smoke run),
+// mosquitto and its clients (the MQTT tests), socat (a pty pair for the serial bridge's tests),
 // and a Docker engine with debootstrap (the container test). When one is missing and we are root
 // with apt-get, install it — what a fresh CI machine needs — and start a Docker engine that does
 // not answer; otherwise stop with the exact command. The tests that need them are never skipped
@@ -12,6 +13,9 @@ const NEEDED: [path: string, pkg: string, why: string][] = [
   ["/usr/sbin/nginx", "nginx", "the reverse-proxy test"],
   ["/usr/bin/redis-server", "redis-server", "the redis store's tests"],
   ["/usr/bin/wrk", "wrk", "the benchmark's smoke run"],
+  ["/usr/sbin/mosquitto", "mosquitto", "the MQTT tests' broker"],
+  ["/usr/bin/mosquitto_pub", "mosquitto-clients", "the MQTT tests' sender"],
+  ["/usr/bin/socat", "socat", "the serial bridge's tests (a pty pair)"],
   ["/usr/sbin/debootstrap", "debootstrap", "the container test's base image"],
 ];
 

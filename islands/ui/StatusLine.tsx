@@ -65,6 +65,19 @@ export function StatusLine(props: { model: ScopeModel }) {
           store {server.store.kind} {server.store.health}
         </span>
       )}
+      {server?.ways?.map((w) => (
+        // a broker that is away shows here: its senders get no reply to say so
+        <span
+          key={w.name}
+          data-status={w.name}
+          class={w.state === "connected" || w.state === "listening"
+            ? ""
+            : "st-bad"}
+          title={w.detail}
+        >
+          {w.name.toUpperCase()} {w.state}
+        </span>
+      ))}
       {model.serverError.value && (
         <span class="st-bad">{model.serverError.value}</span>
       )}

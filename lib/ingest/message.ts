@@ -1,3 +1,4 @@
+import type { Channels } from "../store/channels.ts";
 import { LineIngest, type LineSink } from "./line_ingest.ts";
 import type { Batch } from "./validate.ts";
 
@@ -10,6 +11,19 @@ import type { Batch } from "./validate.ts";
 
 /** What the reader asks of the channels (the store's mirror) while it reads. */
 export type MessageSink = Omit<LineSink, "append">;
+
+/** The sink over this instance's mirror of the channels, at the receive time of now. */
+export function mirrorSink(
+  channels: Channels,
+  maxChannels: number,
+): MessageSink {
+  return {
+    known: (channel) => channels.get(channel) !== undefined,
+    room: () => maxChannels - channels.count,
+    lastX: (channel) => channels.newestX(channel),
+    nowSeconds: () => Date.now() / 1000,
+  };
+}
 
 export interface MessageOptions {
   /** the channel the message names (from its topic), or null to let the payload decide */

@@ -1,4 +1,8 @@
 import { STORE_KINDS, type StoreKind } from "../store/store.ts";
+import {
+  parseTopicFilters,
+  type TopicFilter,
+} from "../ingest/topic_channel.ts";
 
 /** Every setting the server reads, validated once at start-up. */
 export interface Config {
@@ -62,6 +66,20 @@ export interface Config {
   redisUrl: string;
   /** prefix of every Redis key, so several oscilloscopes can share one server */
   redisPrefix: string;
+  /** the MQTT broker to subscribe to (credentials in the URL); null: no MQTT */
+  mqttUrl: string | null;
+  /** the topic filters subscribed to; a message's channel is its topic after the fixed prefix */
+  mqttTopics: TopicFilter[];
+  /**
+   * the MQTT 5 shared-subscription group replicas join, so each message is stored once
+   * (`$share/<group>/<filter>`); null: plain subscriptions
+   */
+  mqttGroup: string | null;
+  /** the client id, which names the broker's session; null: one made from the host and port */
+  mqttClientId: string | null;
+  /** the UDP port taking Teleplot lines; 0: off */
+  udpPort: number;
+  udpHost: string;
 }
 
 export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
@@ -172,6 +190,7 @@ export function loadConfig(env: Env): Config {
       "OSC_REDIS_PREFIX must be 1-64 letters, digits or _.:-",
     );
   }
+  const mqtt = mqttConfig(env);
   return {
     port: integer(env, "PORT", DEFAULT_PORT, 0, 65535),
     host,
@@ -241,6 +260,42 @@ export function loadConfig(env: Env): Config {
     kvPollMs: integer(env, "OSC_KV_POLL_MS", 250, 10, 60_000),
     redisUrl,
     redisPrefix,
+    ...mqtt,
+    udpPort: integer(env, "OSC_UDP_PORT", 0, 0, 65535),
+    udpHost: env.OSC_UDP_HOST?.trim() || host,
+  };
+}
+
+function mqttConfig(
+  env: Env,
+): Pick<Config, "mqttUrl" | "mqttTopics" | "mqttGroup" | "mqttClientId"> {
+  const url = env.OSC_MQTT_URL?.trim() || null;
+  if (url !== null && !/^(mqtts?|wss?):\/\/[^\s/]+/.test(url)) {
+    throw new ConfigError(
+      "OSC_MQTT_URL must look like mqtt://host:1883 (or mqtts://, ws://, wss://; user:password@ before the host)",
+    );
+  }
+  const topics = parseTopicFilters(env.OSC_MQTT_TOPICS ?? "osc/#");
+  if ("reason" in topics) {
+    throw new ConfigError(`OSC_MQTT_TOPICS: ${topics.reason}`);
+  }
+  const group = env.OSC_MQTT_GROUP?.trim() || "web-oscilloscope";
+  if (group !== "off" && !/^[A-Za-z0-9_.-]{1,64}$/.test(group)) {
+    throw new ConfigError(
+      "OSC_MQTT_GROUP must be 1-64 letters, digits or _.- (or off)",
+    );
+  }
+  const clientId = env.OSC_MQTT_CLIENT_ID?.trim() || null;
+  if (clientId !== null && !/^[A-Za-z0-9_.:-]{1,128}$/.test(clientId)) {
+    throw new ConfigError(
+      "OSC_MQTT_CLIENT_ID must be 1-128 letters, digits or _.:-",
+    );
+  }
+  return {
+    mqttUrl: url,
+    mqttTopics: topics,
+    mqttGroup: group === "off" ? null : group,
+    mqttClientId: clientId,
   };
 }
 

@@ -10,6 +10,7 @@ import type { Metrics } from "./metrics.ts";
 import type { RateLimiter } from "./rate_limit.ts";
 import type { Requests } from "./requests.ts";
 import type { Viewers } from "./viewers.ts";
+import type { WaysIn } from "./ways_in.ts";
 
 /**
  * Everything one running oscilloscope holds, as the routes see it. `createApp` (app.ts) builds
@@ -36,4 +37,6 @@ export interface State {
   shedder: LoadShedder;
   /** wrong tokens per client address, view and publish alike, on every route */
   guesses: RateLimiter;
+  /** the ways in besides HTTP (MQTT, UDP): their state and counts */
+  ways: WaysIn;
 }

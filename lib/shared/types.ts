@@ -44,4 +44,14 @@ export interface StatusBody {
   };
   /** where points are kept, and whether it takes them now (publishes get 503 while "down") */
   store: { kind: "memory" | "kv" | "redis"; health: "ok" | "down" };
+  /**
+   * The ways in besides HTTP that are configured (MQTT, UDP): whether each is up, where, and
+   * while it is not, why; `since` in ms since the epoch
+   */
+  ways: {
+    name: "mqtt" | "udp";
+    state: "connecting" | "connected" | "listening" | "down";
+    detail: string;
+    since: number;
+  }[];
 }

@@ -172,6 +172,70 @@ export async function startRedis(
   };
 }
 
+const MOSQUITTO = "/usr/sbin/mosquitto";
+
+/**
+ * Starts Debian's mosquitto broker on a free loopback port (anonymous, no persistence: a
+ * restart forgets sessions, as a broker that crashed would), and waits until it takes
+ * connections. `port` restarts one where clients expect it.
+ */
+export async function startMosquitto(
+  opts: { port?: number } = {},
+): Promise<Proc & { url: string }> {
+  try {
+    await Deno.stat(MOSQUITTO);
+  } catch {
+    throw new Error(
+      "mosquitto is not installed: apt-get install -y mosquitto mosquitto-clients (deno task test does it as root)",
+    );
+  }
+  const port = opts.port ?? freePort();
+  const dir = await Deno.makeTempDir({ prefix: "osc-mosquitto-" });
+  const conf = `${dir}/mosquitto.conf`;
+  await Deno.writeTextFile(
+    conf,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n` +
+      // the tests hold thousands of QoS 1 messages for a server that is restarting
+      `max_queued_messages 100000\nmax_inflight_messages 0\n`,
+  );
+  const child = new Deno.Command(MOSQUITTO, {
+    args: ["-c", conf],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      conn.close();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`mosquitto did not start on port ${port}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const signal = async (sig: Deno.Signal) => {
+    try {
+      child.kill(sig);
+    } catch {
+      // already gone
+    }
+    await child.status;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  return {
+    pid: child.pid,
+    port,
+    base: `mqtt://127.0.0.1:${port}`,
+    url: `mqtt://127.0.0.1:${port}`,
+    stop: () => signal("SIGTERM"),
+    kill: () => signal("SIGKILL"),
+  };
+}
+
 /** Resident memory of a process in bytes, from /proc. */
 export async function rssBytes(pid: number): Promise<number> {
   const status = await Deno.readTextFile(`/proc/${pid}/status`);
@@ -227,6 +291,7 @@ export function startOscilloscope(
     "--allow-read",
     "--allow-write",
     "--unstable-kv",
+    "--unstable-net",
     main,
   ], {
     env: { ...inherited, ...raised, OSC_LOG_LEVEL: "warn", ...env },
