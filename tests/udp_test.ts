@@ -1,6 +1,5 @@
 // UDP in Teleplot's format: datagrams from a plain socket to the oscilloscope's OSC_UDP_PORT.
 import assert from "node:assert/strict";
-import { freePort } from "../tools/bench/procs.ts";
 import { post, send, withServer } from "./helpers.ts";
 import { eventually } from "./stores.ts";
 import { viewer } from "./viewers.ts";
