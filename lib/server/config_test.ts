@@ -76,3 +76,33 @@ Deno.test("config - hardening settings: defaults, flags, lists and checks", () =
     /must differ/,
   );
 });
+
+Deno.test("config - ways in: MQTT and UDP are off until configured, and checked when they are", () => {
+  const c = loadConfig({});
+  assert.equal(c.mqttUrl, null);
+  assert.deepEqual(c.mqttTopics.map((t) => t.filter), ["osc/#"]);
+  assert.equal(c.mqttGroup, "web-oscilloscope");
+  assert.equal(c.udpPort, 0);
+  const d = loadConfig({
+    OSC_MQTT_URL: "mqtts://user:pw@broker.lab:8883",
+    OSC_MQTT_TOPICS: "lab/+/temp, osc/#",
+    OSC_MQTT_GROUP: "off",
+    OSC_UDP_PORT: "47269",
+    HOST: "127.0.0.1",
+  });
+  assert.equal(d.mqttUrl, "mqtts://user:pw@broker.lab:8883");
+  assert.deepEqual(d.mqttTopics.map((t) => t.filter), ["lab/+/temp", "osc/#"]);
+  assert.equal(d.mqttGroup, null);
+  assert.equal(d.udpPort, 47269);
+  assert.equal(d.udpHost, "127.0.0.1");
+  assert.throws(
+    () => loadConfig({ OSC_MQTT_URL: "http://broker" }),
+    /OSC_MQTT_URL/,
+  );
+  assert.throws(
+    () => loadConfig({ OSC_MQTT_TOPICS: "osc/#/x" }),
+    /OSC_MQTT_TOPICS: .*last level/,
+  );
+  assert.throws(() => loadConfig({ OSC_MQTT_GROUP: "a/b" }), /OSC_MQTT_GROUP/);
+  assert.throws(() => loadConfig({ OSC_UDP_PORT: "70000" }), /OSC_UDP_PORT/);
+});
