@@ -49,7 +49,9 @@ Deno.test("ways in - an MQTT reading and a UDP line show on the page; the status
           port: udpPort,
         });
         s.close();
-        for (const [channel, value] of [["lab.temp", "21.5"], ["rpm", "1234"]]) {
+        for (
+          const [channel, value] of [["lab.temp", "21.5"], ["rpm", "1234"]]
+        ) {
           await page.locator(`.chip[data-channel="${channel}"] [data-value]`, {
             hasText: value,
           }).waitFor({ timeout: 5000 });

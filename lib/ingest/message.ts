@@ -1,6 +1,11 @@
 import type { Channels } from "../store/channels.ts";
 import { LineIngest, type LineSink } from "./line_ingest.ts";
-import type { Batch } from "./validate.ts";
+import {
+  type Batch,
+  failureMessage,
+  parseBatch,
+  parseJson,
+} from "./validate.ts";
 
 /**
  * One message of a transport that has no request to answer (an MQTT publish): read whole before
@@ -51,6 +56,8 @@ export async function readMessage(
         `payload of ${payload.length} bytes is over the ${opts.maxBytes} bytes one message may hold (OSC_MAX_BODY)`,
     };
   }
+  const document = readDocument(payload, opts, sink);
+  if (document !== null) return document;
   // the reader stores as it goes; here "stored" means held until the whole payload has read
   const held = new Map<string, { x: Float64Array[]; y: Float64Array[] }>();
   let fresh = 0;
@@ -104,6 +111,43 @@ export async function readMessage(
     batches.push({ channel, x, y: concat(h.y) });
   }
   return { ok: true, batches, points };
+}
+
+const OPEN_BRACE = 123;
+const OPEN_BRACKET = 91;
+const decoder = new TextDecoder();
+
+/**
+ * A payload that is one JSON document, the shape most devices send, read as a JSON POST body
+ * is — in one parse, typed arrays straight from it — rather than through the line reader; null
+ * when it is something else (NDJSON, lines, a bare number).
+ */
+function readDocument(
+  payload: Uint8Array,
+  opts: MessageOptions,
+  sink: MessageSink,
+): MessageRead | null {
+  let i = 0;
+  while (i < payload.length && payload[i] <= 32) i++;
+  if (payload[i] !== OPEN_BRACE && payload[i] !== OPEN_BRACKET) return null;
+  const json = parseJson(decoder.decode(payload));
+  if (!json.ok) return null;
+  const parsed = parseBatch(json.value, {
+    maxBatch: opts.maxBatch,
+    nowSeconds: sink.nowSeconds(),
+    queryChannel: opts.channel,
+    lastX: (c) => sink.lastX(c),
+  });
+  if (!parsed.ok) return { ok: false, reason: failureMessage(parsed) };
+  const { batch } = parsed;
+  if (!sink.known(batch.channel) && sink.room() < 1) {
+    return {
+      ok: false,
+      reason:
+        `channel "${batch.channel}" would pass the channel limit (OSC_MAX_CHANNELS)`,
+    };
+  }
+  return { ok: true, batches: [batch], points: batch.x.length };
 }
 
 function concat(parts: Float64Array[]): Float64Array {

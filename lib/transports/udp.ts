@@ -11,7 +11,7 @@ import { type Store, StoreUnavailable } from "../store/store.ts";
  * read by this loop only when it gets a turn. Every `SLICE` datagrams (or `SLICE_MS` of work)
  * it yields to the event loop, and while the server is saturated (the load shedder's event-loop
  * lag) it pauses; what arrives meanwhile waits in the kernel's buffer, and past it the kernel
- * drops it, at no cost to us. Points are stored a few ms after their datagram, gathered, so a
+ * drops it, at no cost to us. Points are stored on the next turn of the event loop, gathered, so a
  * sender at 10 kHz is not 10,000 store appends a second.
  */
 
@@ -31,8 +31,9 @@ const SLICE = 256;
 const SLICE_MS = 4;
 /** The pause while the server is saturated. */
 const BACKOFF_MS = 20;
-/** How long points wait to be stored together, and how many may wait. */
-const GATHER_MS = 2;
+/** How long points wait to be stored together (0: the next turn of the event loop, after the
+ * datagrams that arrived with them), and how many may wait. */
+const GATHER_MS = 0;
 const GATHER_POINTS = 10_000;
 /** Larger than any UDP payload (65,507 bytes). */
 const BUFFER_BYTES = 65_536;

@@ -15,6 +15,7 @@ import {
   startServer,
 } from "./procs.ts";
 import { publishingCase } from "./publishing.ts";
+import { waysInCase } from "./ways_in.ts";
 import { storesCase } from "./stores.ts";
 import { ensureWrk, wrk, type WrkResult } from "./wrk.ts";
 import { encodePoints } from "../../lib/shared/wire.ts";
@@ -597,6 +598,7 @@ const cases: [number, () => Promise<void>][] = [
     })],
   [8, () => publishingCase({ quick, out, table, fmt, median, ratio })],
   [9, () => pageLatencyCase({ quick, out, table, fmt, ratio, ours })],
+  [10, () => waysInCase({ quick, out, table, fmt, median, ratio, ours })],
 ];
 for (const [n, run] of cases) {
   if (only && !only.has(n)) continue;

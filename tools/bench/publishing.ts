@@ -24,7 +24,7 @@ function defaults(env: Record<string, string> = {}): Promise<Proc> {
 }
 
 /** One counter or gauge from GET /metrics (summed over its labels). */
-async function metric(base: string, name: string): Promise<number> {
+export async function metric(base: string, name: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   let sum = 0;
   for (const line of text.split("\n")) {
