@@ -195,3 +195,30 @@ Deno.test("mqtt - two replicas on one redis-server store each message once (a sh
     await Deno.remove(redis.dir, { recursive: true });
   }
 });
+
+Deno.test("mqtt - credentials in the URL: a wrong password shows why on the status line, the right one connects, neither is ever shown", async () => {
+  const broker = await startMosquitto({ users: { lab: "s3cret-pw" } });
+  const url = (pw: string) => `mqtt://lab:${pw}@127.0.0.1:${broker.port}`;
+  const logs: string[] = [];
+  try {
+    await withServer({ OSC_MQTT_URL: url("wrong-pw") }, async (base) => {
+      await until(async () => {
+        const mqtt = (await send(`${base}/status`)).json.ways[0];
+        assert.equal(mqtt.state, "connecting");
+        assert.match(mqtt.detail, /Not authorized/i);
+      });
+      const status = (await send(`${base}/status`)).text;
+      assert.ok(!status.includes("wrong-pw"), status);
+    }, { writeLog: (l) => logs.push(l) });
+    await withServer({ OSC_MQTT_URL: url("s3cret-pw") }, async (base) => {
+      await until(async () => assert.equal(await mqttState(base), "connected"));
+      const status = (await send(`${base}/status`)).text;
+      assert.ok(!status.includes("s3cret-pw"), status);
+      assert.match(status, /mqtt:\/\/127\.0\.0\.1:\d+/);
+    }, { writeLog: (l) => logs.push(l) });
+    assert.ok(logs.length > 0);
+    assert.ok(!logs.join("\n").includes("pw"), logs.join("\n"));
+  } finally {
+    await broker.stop();
+  }
+});

@@ -180,7 +180,11 @@ const MOSQUITTO = "/usr/sbin/mosquitto";
  * connections. `port` restarts one where clients expect it.
  */
 export async function startMosquitto(
-  opts: { port?: number } = {},
+  opts: {
+    port?: number;
+    /** when given, only these users (name → password) may connect */
+    users?: Record<string, string>;
+  } = {},
 ): Promise<Proc & { url: string }> {
   try {
     await Deno.stat(MOSQUITTO);
@@ -192,9 +196,31 @@ export async function startMosquitto(
   const port = opts.port ?? freePort();
   const dir = await Deno.makeTempDir({ prefix: "osc-mosquitto-" });
   const conf = `${dir}/mosquitto.conf`;
+  let auth = "allow_anonymous true\n";
+  if (opts.users) {
+    // run as root, mosquitto reads the file after dropping to its own user
+    await Deno.chmod(dir, 0o755);
+    const file = `${dir}/passwords`;
+    for (const [user, password] of Object.entries(opts.users)) {
+      const made = await new Deno.Command("/usr/bin/mosquitto_passwd", {
+        args: [
+          "-b",
+          ...(auth.startsWith("allow") ? ["-c"] : []),
+          file,
+          user,
+          password,
+        ],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      if (!made.success) throw new Error("mosquitto_passwd failed");
+      auth = `allow_anonymous false\npassword_file ${file}\n`;
+    }
+    await Deno.chmod(file, 0o644);
+  }
   await Deno.writeTextFile(
     conf,
-    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n` +
+    `listener ${port} 127.0.0.1\n${auth}persistence false\n` +
       // the tests hold thousands of QoS 1 messages for a server that is restarting
       `max_queued_messages 100000\nmax_inflight_messages 0\n`,
   );
