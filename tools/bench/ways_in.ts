@@ -187,6 +187,18 @@ export async function waysInCase(ctx: Ctx): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     ws.close();
 
+    // a UDP flood from another process: what a polite HTTP publisher and its viewer see
+    const calm = await politeProbe(server.base, quick ? 1 : 3);
+    const flood = floodUdp(udpPort, quick ? 2 : 4);
+    await new Promise((r) => setTimeout(r, 300));
+    const beforeFlood = await metric(server.base, "osc_points_accepted_total");
+    const t0 = performance.now();
+    const flooded = await politeProbe(server.base, quick ? 1 : 3);
+    const floodPps =
+      (await metric(server.base, "osc_points_accepted_total") - beforeFlood) /
+      ((performance.now() - t0) / 1000);
+    const floodSent = await flood;
+
     out("## 10. Ways in: MQTT and UDP beside HTTP");
     out();
     out(
@@ -215,10 +227,111 @@ export async function waysInCase(ctx: Ctx): Promise<void> {
         return [name, fmt(p(0.5), 1), fmt(p(0.99), 1), `${v.length}/${count}`];
       }),
     );
+    out(
+      `A UDP flood (another process sending 20-line datagrams as fast as it can, ${
+        fmt(floodSent.perSecond)
+      } a second) against a polite publisher: one POST every 10 ms, each point timed to a viewer on /ws.`,
+    );
+    out();
+    table(
+      [
+        "condition",
+        "POST p50 ms",
+        "POST p99 ms",
+        "to viewer p50 ms",
+        "to viewer p99 ms",
+        "points/s stored",
+      ],
+      [["no flood", calm], ["UDP flood", flooded]].map(([name, r]) => {
+        const p = r as Probe;
+        return [
+          name as string,
+          fmt(p.post50, 1),
+          fmt(p.post99, 1),
+          fmt(p.view50, 1),
+          fmt(p.view99, 1),
+          name === "no flood" ? "–" : fmt(floodPps),
+        ];
+      }),
+    );
   } finally {
     udp.close();
     await client.endAsync().catch(() => {});
     await server.stop();
     await broker.stop();
   }
+}
+
+interface Probe {
+  post50: number;
+  post99: number;
+  view50: number;
+  view99: number;
+}
+
+const quantile = (v: number[], q: number) =>
+  v.sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))];
+
+/** One point POSTed every 10 ms for `seconds`: the reply's time, and the time to a viewer. */
+async function politeProbe(base: string, seconds: number): Promise<Probe> {
+  const ws = new WebSocket(`${base.replace("http", "ws")}/ws`);
+  await new Promise((r) => (ws.onopen = r));
+  const sent = new Map<number, number>();
+  const view: number[] = [];
+  const post: number[] = [];
+  ws.onmessage = (e) => {
+    if (typeof e.data !== "string") return;
+    const m = JSON.parse(e.data);
+    if (m.type !== "points" || m.channel !== "polite") return;
+    for (const y of m.y) {
+      const t = sent.get(y);
+      if (t !== undefined) view.push(performance.now() - t);
+    }
+  };
+  const end = performance.now() + seconds * 1000;
+  for (let id = 1; performance.now() < end; id++) {
+    const t = performance.now();
+    sent.set(id, t);
+    const res = await fetch(`${base}/data?channel=polite`, {
+      method: "POST",
+      body: `{"y":${id}}`,
+    });
+    await res.body?.cancel();
+    post.push(performance.now() - t);
+    await new Promise((r) =>
+      setTimeout(r, Math.max(0, 10 - (performance.now() - t)))
+    );
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  ws.close();
+  return {
+    post50: quantile(post, 0.5),
+    post99: quantile(post, 0.99),
+    view50: quantile(view, 0.5),
+    view99: quantile(view, 0.99),
+  };
+}
+
+/** Another process sending 20-line datagrams as fast as it can for `seconds` (bounded count). */
+async function floodUdp(
+  port: number,
+  seconds: number,
+): Promise<{ perSecond: number }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `
+      const s = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+      const d = new TextEncoder().encode(Array.from({ length: 20 }, (_, i) => "flood:" + i).join("\\n"));
+      const to = { transport: "udp", hostname: "127.0.0.1", port: ${port} };
+      const end = Date.now() + ${seconds * 1000};
+      let n = 0;
+      while (Date.now() < end && n < 5_000_000) { await s.send(d, to); n++; }
+      console.log(n / ${seconds});`,
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return { perSecond: Number(new TextDecoder().decode(out.stdout).trim()) };
 }
