@@ -9,6 +9,7 @@ import { HttpError } from "../lib/server/http_error.ts";
 import { decimated } from "../lib/server/snapshots.ts";
 import type { State } from "../lib/server/state.ts";
 import { encodeBinary } from "../lib/shared/wire.ts";
+import { windowAnswer } from "./data_window.ts";
 
 /** large GET /data responses streaming at once; each holds a copy of up to every buffered point */
 const MAX_CONCURRENT_EXPORTS = 4;
@@ -24,6 +25,13 @@ export function readHandler(state: State): Handler {
   let exports = 0;
   return (c: Context) => {
     const name = knownChannel(state, c.req.query("channel"));
+    if (c.req.query("from") !== undefined || c.req.query("to") !== undefined) {
+      return windowAnswer(
+        c,
+        state,
+        name === null ? state.channels.names() : [name],
+      );
+    }
     const since = wholeNumber(c.req.query("since"), "since", 0);
     const limit = wholeNumber(c.req.query("limit"), "limit", Infinity);
     const maxPoints = wholeNumber(

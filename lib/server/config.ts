@@ -77,6 +77,10 @@ export interface Config {
   mqttGroup: string | null;
   /** the client id, which names the broker's session; null: one made from the host and port */
   mqttClientId: string | null;
+  /** seconds of history each channel keeps beyond its ring, in summary buckets; 0: none */
+  historySeconds: number;
+  /** buckets each history level keeps (64 bytes each) */
+  historyBuckets: number;
   /** the UDP port taking Teleplot lines; 0: off */
   udpPort: number;
   udpHost: string;
@@ -261,6 +265,14 @@ export function loadConfig(env: Env): Config {
     redisUrl,
     redisPrefix,
     ...mqtt,
+    historySeconds: duration(
+      env,
+      "OSC_HISTORY",
+      24 * 3600,
+      0,
+      10 * 365 * 86400,
+    ),
+    historyBuckets: integer(env, "OSC_HISTORY_BUCKETS", 4096, 16, 10_000_000),
     udpPort: integer(env, "OSC_UDP_PORT", 0, 0, 65535),
     udpHost: env.OSC_UDP_HOST?.trim() || host,
   };
@@ -297,6 +309,42 @@ function mqttConfig(
     mqttGroup: group === "off" ? null : group,
     mqttClientId: clientId,
   };
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  "": 1,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+};
+
+/** Seconds from `3600`, `90m`, `24h` or `7d`; `0` or `off` is 0. */
+function duration(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "off") return 0;
+  const m = /^(\d+(?:\.\d+)?)\s*([smhd]?)$/.exec(raw);
+  if (!m) {
+    throw new ConfigError(
+      `${name} must be a duration such as 3600, 90m, 24h or 7d (or off), got "${
+        env[name]
+      }"`,
+    );
+  }
+  const n = Number(m[1]) * DURATION_UNITS[m[2]];
+  if (n < min || n > max) {
+    throw new ConfigError(
+      `${name} must be between ${min} and ${max} seconds, got ${n}`,
+    );
+  }
+  return n;
 }
 
 function list(env: Env, name: string): string[] {

@@ -28,6 +28,11 @@ export function registerGauges(metrics: Metrics, s: GaugeSources): void {
     () => [[{}, s.channels.count]],
   );
   metrics.gauge(
+    "osc_history_bytes",
+    "Bytes the channels' history buckets hold (OSC_HISTORY), all channels together.",
+    () => [[{}, s.channels.historyBytes]],
+  );
+  metrics.gauge(
     "osc_buffer_capacity_points",
     "Points each channel's buffer holds when full.",
     () => [[{}, s.capacity]],

@@ -1,4 +1,5 @@
 import { RingBuffer, type Values } from "../shared/ring_buffer.ts";
+import { History, type HistoryOptions } from "./history.ts";
 
 export type AppendResult = { ok: true; seq: number } | {
   ok: false;
@@ -16,15 +17,40 @@ export type AppendResult = { ok: true; seq: number } | {
  */
 export class Channels {
   readonly #buffers = new Map<string, RingBuffer>();
+  // each channel's long history beside its ring (history.ts), when there is one
+  readonly #histories = new Map<string, History>();
   // the highest seq any removed channel reached: a channel created later numbers above it, so
   // a viewer (or a `?since=`) that knew the old channel never takes new points for old ones
   #retiredSeq = 0;
   #received = 0;
 
-  constructor(readonly capacity: number, readonly maxChannels: number) {}
+  constructor(
+    readonly capacity: number,
+    readonly maxChannels: number,
+    readonly history: HistoryOptions | null = null,
+  ) {}
 
   get(name: string): RingBuffer | undefined {
     return this.#buffers.get(name);
+  }
+
+  /** The channel's long history, or undefined (no such channel, or history off). */
+  historyOf(name: string): History | undefined {
+    return this.#histories.get(name);
+  }
+
+  /** Bytes every channel's history holds now. */
+  get historyBytes(): number {
+    let n = 0;
+    for (const h of this.#histories.values()) n += h.bytes;
+    return n;
+  }
+
+  #create(name: string): RingBuffer {
+    const buffer = new RingBuffer(this.capacity);
+    this.#buffers.set(name, buffer);
+    if (this.history) this.#histories.set(name, new History(this.history));
+    return buffer;
   }
 
   /** Channel names, oldest first. */
@@ -54,12 +80,13 @@ export class Channels {
       if (this.#buffers.size >= this.maxChannels) {
         return { ok: false, reason: "too_many_channels" };
       }
-      buffer = new RingBuffer(this.capacity);
+      buffer = this.#create(name);
       if (this.#retiredSeq > 0) buffer.resetTo(this.#retiredSeq);
-      this.#buffers.set(name, buffer);
     }
     this.#received += x.length;
-    return { ok: true, seq: buffer.pushBatch(x, y) };
+    const seq = buffer.pushBatch(x, y);
+    this.#histories.get(name)?.add(x, y);
+    return { ok: true, seq };
   }
 
   /**
@@ -71,6 +98,7 @@ export class Channels {
     if (!buffer) return null;
     this.#retiredSeq = Math.max(this.#retiredSeq, buffer.lastSeq);
     this.#buffers.delete(name);
+    this.#histories.delete(name);
     return buffer.size;
   }
 
@@ -90,8 +118,7 @@ export class Channels {
       // the store enforces the channel limit across instances; this bound only keeps a
       // misconfigured replica's memory in check
       if (this.#buffers.size >= this.maxChannels) return null;
-      buffer = new RingBuffer(this.capacity);
-      this.#buffers.set(name, buffer);
+      buffer = this.#create(name);
     }
     const n = x.length;
     const firstSeq = lastSeq - n + 1;
@@ -101,6 +128,7 @@ export class Channels {
     const nx = skip > 0 ? x.slice(skip) : x;
     const ny = skip > 0 ? y.slice(skip) : y;
     buffer.pushBatch(nx, ny);
+    this.#histories.get(name)?.add(nx, ny);
     this.#received += nx.length;
     return { x: nx, y: ny };
   }
@@ -108,6 +136,7 @@ export class Channels {
   /** Forgets every channel: the store that numbered them lost its data and numbers anew. */
   reset(): void {
     this.#buffers.clear();
+    this.#histories.clear();
   }
 
   /** Drops the points of `name` up to and including seq `seq` (a clear another instance made). */
@@ -118,6 +147,10 @@ export class Channels {
     const removed = buffer.size - kept.x.length;
     buffer.resetTo(Math.max(seq, buffer.lastSeq - kept.x.length));
     if (kept.x.length > 0) buffer.pushBatch(kept.x, kept.y);
+    // a clear is the user's: what it removed is gone from the history too
+    const history = this.#histories.get(name);
+    history?.clear();
+    if (kept.x.length > 0) history?.add(kept.x, kept.y);
     return removed;
   }
 }

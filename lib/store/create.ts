@@ -1,4 +1,5 @@
 import { Channels } from "./channels.ts";
+import { levelWidths } from "./history.ts";
 import { KvStore } from "./kv.ts";
 import {
   LazyStore,
@@ -19,11 +20,24 @@ export interface StoreSettings {
   kvPollMs: number;
   redisUrl: string;
   redisPrefix: string;
+  /** seconds of history each channel keeps in summary buckets beyond its ring (0: none) */
+  historySeconds: number;
+  /** buckets per history level */
+  historyBuckets: number;
 }
 
 /** The channels every store keeps current: this instance's mirror of what is stored. */
 export function createChannels(settings: StoreSettings): Channels {
-  return new Channels(settings.capacity, settings.maxChannels);
+  return new Channels(
+    settings.capacity,
+    settings.maxChannels,
+    settings.historySeconds > 0
+      ? {
+        widths: levelWidths(settings.historySeconds, settings.historyBuckets),
+        buckets: settings.historyBuckets,
+      }
+      : null,
+  );
 }
 
 /** The store `settings.store` names; Redis's client is loaded only when it is the one used. */

@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { History, levelWidths } from "./history.ts";
+
+/** Every bucket a level holds, as [firstX, firstY, lastX, lastY, lowX, lowY, highX, highY]. */
+function buckets(h: History, level: number): number[][] {
+  const l = h.levels[level];
+  return Array.from({ length: l.size }, (_, i) => {
+    const b = l.at(i);
+    return [...l.data.subarray(b, b + 8)];
+  });
+}
+
+/** The same buckets computed from every point, for the closed buckets of `width`. */
+function expected(x: number[], y: number[], width: number): number[][] {
+  const out = new Map<number, number[]>();
+  for (let i = 0; i < x.length; i++) {
+    const k = Math.floor(x[i] / width);
+    const b = out.get(k);
+    if (!b) {
+      out.set(k, [x[i], y[i], x[i], y[i], x[i], y[i], x[i], y[i]]);
+      continue;
+    }
+    b[2] = x[i];
+    b[3] = y[i];
+    if (y[i] < b[5]) [b[4], b[5]] = [x[i], y[i]];
+    if (y[i] > b[7]) [b[6], b[7]] = [x[i], y[i]];
+  }
+  return [...out.values()];
+}
+
+Deno.test("history - levels from 1 ms up to the first whose buckets cover the span", () => {
+  assert.deepEqual(levelWidths(86400, 4096), [0.001, 0.01, 0.1, 1, 10, 100]);
+  assert.deepEqual(levelWidths(3600, 100_000), [0.001, 0.01, 0.1]);
+});
+
+Deno.test("history - every closed bucket of every level is its points' first, last, lowest and highest", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.tuple(
+          fc.double({ min: 0, max: 0.05, noNaN: true }),
+          fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        ),
+        { minLength: 1, maxLength: 400 },
+      ),
+      fc.integer({ min: 1, max: 50 }),
+      (steps, batch) => {
+        const x: number[] = [];
+        const y: number[] = [];
+        let t = 1000;
+        for (const [dx, v] of steps) {
+          t += dx;
+          x.push(t);
+          y.push(v);
+        }
+        const h = new History({ widths: [0.001, 0.01, 0.1], buckets: 10_000 });
+        for (let i = 0; i < x.length; i += batch) {
+          h.add(x.slice(i, i + batch), y.slice(i, i + batch));
+        }
+        // level 0 is complete; a level above holds what the level below closed, so all its
+        // buckets but the newest are complete
+        assert.deepEqual(buckets(h, 0), expected(x, y, 0.001));
+        for (const [level, width] of [[1, 0.01], [2, 0.1]]) {
+          const got = buckets(h, level);
+          assert.deepEqual(
+            got.slice(0, -1),
+            expected(x, y, width).slice(0, got.length - 1),
+          );
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+Deno.test("history - a level keeps its newest buckets, memory bounded by levels × buckets × 64 B", () => {
+  const h = new History({ widths: [0.001, 0.01], buckets: 100 });
+  const x = Float64Array.from({ length: 10_000 }, (_, i) => (i + 0.5) / 1000);
+  h.add(x, x);
+  assert.equal(h.levels[0].size, 100);
+  assert.equal(h.levels[0].fromX, 9.9005);
+  assert.equal(h.levels[0].toX, 9.9995);
+  assert.equal(h.levels[1].size, 100);
+  assert.ok(h.bytes <= 2 * 100 * 64, `${h.bytes} bytes`);
+});
+
+Deno.test("history - x stepping back starts it afresh", () => {
+  const h = new History({ widths: [0.001, 0.01], buckets: 100 });
+  h.add([1, 1.0005, 1.002], [1, 2, 3]);
+  h.add([0.5], [9]);
+  assert.deepEqual(buckets(h, 0), [[0.5, 9, 0.5, 9, 0.5, 9, 0.5, 9]]);
+  assert.equal(h.levels[1].size, 0);
+});
