@@ -46,6 +46,9 @@ export class TraceSeries {
   #empty = true;
   /** what the last draw was of: the same ring unchanged on the same grid draws nothing new */
   #drawnKey = "";
+  /** the grid and slot values the series holds now, to see that a draw would change nothing */
+  #heldGrid = "";
+  #held = new Float64Array(0);
 
   constructor(readonly chart: IChartApiBase<number>, color: string) {
     this.series = chart.addSeries(LineSeries, {
@@ -128,6 +131,16 @@ export class TraceSeries {
       }
       values.set(resampleMinMax(runs, grid));
     }
+    // new points that left every slot as it was (a bucket's min and max already reached, the
+    // usual case for a periodic signal between two buckets): the same picture, so no setData,
+    // and the chart, with nothing invalidated, paints nothing either
+    const gridKey = `${grid.first}/${grid.step}/${grid.slots}`;
+    if (gridKey === this.#heldGrid && sameValues(values, this.#held)) return;
+    this.#heldGrid = gridKey;
+    if (this.#held.length !== values.length) {
+      this.#held = new Float64Array(values.length);
+    }
+    this.#held.set(values);
     const data: LineData<number>[] = [];
     for (let i = 0; i < values.length; i++) {
       if (!Number.isNaN(values[i])) {
@@ -158,6 +171,7 @@ export class TraceSeries {
     this.series.setData([]);
     this.#empty = true;
     this.#drawnKey = "";
+    this.#heldGrid = "";
   }
 
   /** Pixel row of y on the channel's scale, or null when it has nothing drawn. */
@@ -171,4 +185,15 @@ export class TraceSeries {
     if (!this.#visible || this.#empty) return null;
     return this.series.coordinateToPrice(px);
   }
+}
+
+/** Slot for slot the same values, NaN (an empty slot) equal to NaN. */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
+      return false;
+    }
+  }
+  return true;
 }
