@@ -11,6 +11,7 @@ import { resampleMinMax } from "../../lib/scope/resample.ts";
 import type { RingBuffer } from "../../lib/shared/ring_buffer.ts";
 import { DIVISIONS_Y } from "../../lib/scope/timebase.ts";
 import { priceFormat } from "./chart_style.ts";
+import { TraceColumns } from "./trace_columns.ts";
 
 /** A fixed vertical setting: `voltsPerDiv` y units per division, the trace moved up by `offset`. */
 export interface Vertical {
@@ -35,6 +36,8 @@ export interface ChannelDraw {
  */
 export class TraceSeries {
   readonly series: ISeriesApi<"Line", number>;
+  /** what draws the trace while it is dense, in place of the series' own line */
+  readonly #columns: TraceColumns;
   #decimator = new Decimator();
   /** the ring the decimator has counted: a different one (a capture) needs a fresh count */
   #ring: RingBuffer | null = null;
@@ -63,6 +66,8 @@ export class TraceSeries {
         this.series?.priceScale().getVisibleRange() ?? null
       ),
     });
+    this.#columns = new TraceColumns(color);
+    this.series.attachPrimitive(this.#columns);
   }
 
   /** Shows or hides the series, calling into the chart only on a change. */
@@ -159,9 +164,12 @@ export class TraceSeries {
         pointMarkersVisible: style === "dots",
         pointMarkersRadius: 2.5,
         lineWidth: style === "thin" ? 1 : 2,
+        // a dense trace's 1 px line is drawn as pixel columns, the same pixels for less
+        lineVisible: style !== "thin",
       });
       this.#style = style;
     }
+    this.#columns.show(style === "thin" ? this.#held : null);
     this.series.setData(data);
     this.#empty = data.length === 0;
   }
@@ -169,6 +177,7 @@ export class TraceSeries {
   /** Drops every point (the next draw sets them again). */
   clear(): void {
     this.series.setData([]);
+    this.#columns.show(null);
     this.#empty = true;
     this.#drawnKey = "";
     this.#heldGrid = "";
