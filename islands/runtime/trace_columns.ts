@@ -1,9 +1,11 @@
 import type {
+  AutoscaleInfo,
   IChartApiBase,
   IPrimitivePaneRenderer,
   IPrimitivePaneView,
   ISeriesApi,
   ISeriesPrimitive,
+  Logical,
   SeriesAttachedParameter,
 } from "lightweight-charts";
 
@@ -18,15 +20,18 @@ type Target = Parameters<IPrimitivePaneRenderer["draw"]>[0];
  * at every frame of a rolling screen, was the biggest part of the page's main thread. Each column covers the rows the line's segments cross
  * in it, so a stretch between two far-apart points is the line the series would draw there.
  *
- * A primitive of the line series, drawn with it (its z-order, visibility and price scale), while
- * the series keeps the points for the axis, the last-value label and the mapping; the series'
- * own line is off while the columns are on.
+ * A primitive of the line series, drawn with it (its z-order, visibility and price scale), and
+ * the source of its autoscaled range: the series itself holds only its newest point then, for
+ * the last-value label and the price mapping, with its own line off.
  */
 export class TraceColumns implements ISeriesPrimitive<number> {
   #chart: IChartApiBase<number> | null = null;
   #series: ISeriesApi<"Line", number> | null = null;
   /** one value per grid slot (NaN: none), the ones the series holds; null draws nothing */
   #values: Float64Array | null = null;
+  /** per device pixel column, the highest and lowest row the line reaches: kept, not per frame */
+  #top = new Float32Array(0);
+  #bottom = new Float32Array(0);
   readonly #view: IPrimitivePaneView;
 
   constructor(readonly color: string) {
@@ -48,6 +53,21 @@ export class TraceColumns implements ISeriesPrimitive<number> {
 
   paneViews(): readonly IPrimitivePaneView[] {
     return [this.#view];
+  }
+
+  /** The range of the values between two slots (logical indices), for the autoscale. */
+  autoscaleInfo(from: Logical, to: Logical): AutoscaleInfo | null {
+    const values = this.#values;
+    if (values === null) return null;
+    let min = Infinity;
+    let max = -Infinity;
+    const end = Math.min(values.length - 1, Math.ceil(to));
+    for (let i = Math.max(0, Math.floor(from)); i <= end; i++) {
+      const v = values[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return min <= max ? { priceRange: { minValue: min, maxValue: max } } : null;
   }
 
   /** Draws `values` (slot i at logical index i) from the next paint on, or nothing (null). */
@@ -81,35 +101,38 @@ export class TraceColumns implements ISeriesPrimitive<number> {
     const to = Math.min(last, Math.ceil(range.to) + 1);
     target.useBitmapCoordinateSpace(
       (
-        { context: ctx, horizontalPixelRatio: hpr, verticalPixelRatio: vpr },
+        {
+          context: ctx,
+          bitmapSize,
+          horizontalPixelRatio: hpr,
+          verticalPixelRatio: vpr,
+        },
       ) => {
-        ctx.fillStyle = this.color;
-        // a 1 px line covers half a pixel either side of its path: in rows, and in columns (a
-        // column is a device pixel wide, so steps stay fine on a high-density screen)
-        const half = vpr / 2;
-        const width = Math.max(1, Math.round(hpr));
-        const left = Math.floor((width - 1) / 2);
-        let col = NaN; // the device pixel column being gathered, and the rows the line covers in it
-        let top = 0;
-        let bottom = 0;
-        const flush = () => {
-          const t = Math.round(top - half);
-          const b = Math.round(bottom + half);
-          ctx.fillRect(col - left, t, width, Math.max(1, b - t));
-        };
-        /** The rows from y to y2 in column c: gathered with the column's, or a column of its own. */
-        const cover = (c: number, y: number, y2: number) => {
-          const lo = y < y2 ? y : y2;
-          const hi = y < y2 ? y2 : y;
-          if (c === col) {
-            if (lo < top) top = lo;
-            if (hi > bottom) bottom = hi;
-            return;
+        const columns = bitmapSize.width;
+        if (this.#top.length < columns) {
+          this.#top = new Float32Array(columns);
+          this.#bottom = new Float32Array(columns);
+        }
+        const tops = this.#top.fill(Infinity, 0, columns);
+        const bottoms = this.#bottom.fill(-Infinity, 0, columns);
+        // a 1 px line covers half a pixel either side of its path, across as well as up: each
+        // device pixel column gets the rows of the path within that reach of it
+        const reach = hpr / 2;
+        /** Rows from y at xa to y2 at xb (xa <= xb) into the columns they reach. */
+        const cover = (xa: number, y: number, xb: number, y2: number) => {
+          const first = Math.max(0, Math.floor(xa - reach));
+          const last = Math.min(columns - 1, Math.floor(xb + reach));
+          const slope = xb > xa ? (y2 - y) / (xb - xa) : 0;
+          for (let c = first; c <= last; c++) {
+            const ca = Math.max(xa, c - reach);
+            const cb = Math.min(xb, c + 1 + reach);
+            const ya = y + (ca - xa) * slope;
+            const yb = y + (cb - xa) * slope;
+            const lo = ya < yb ? ya : yb;
+            const hi = ya < yb ? yb : ya;
+            if (lo < tops[c]) tops[c] = lo;
+            if (hi > bottoms[c]) bottoms[c] = hi;
           }
-          if (!Number.isNaN(col)) flush();
-          col = c;
-          top = lo;
-          bottom = hi;
         };
         let px = NaN;
         let py = 0;
@@ -118,22 +141,19 @@ export class TraceColumns implements ISeriesPrimitive<number> {
           if (Number.isNaN(v)) continue;
           const x = (x0 + i * perSlot) * hpr;
           const y = (y0 + (v - p0) * perPrice) * vpr;
-          if (Number.isNaN(px) || !(x > px)) {
-            cover(Math.floor(x), y, y);
-          } else {
-            // the segment from the previous point, column by column: the rows it crosses in each
-            const slope = (y - py) / (x - px);
-            const last = Math.floor(x);
-            for (let c = Math.floor(px); c <= last; c++) {
-              const xa = c > px ? c : px;
-              const xb = c + 1 < x ? c + 1 : x;
-              cover(c, py + (xa - px) * slope, py + (xb - px) * slope);
-            }
-          }
+          if (Number.isNaN(px)) cover(x, y, x, y);
+          else cover(px, py, x, y);
           px = x;
           py = y;
         }
-        if (!Number.isNaN(col)) flush();
+        ctx.fillStyle = this.color;
+        const half = vpr / 2;
+        for (let c = 0; c < columns; c++) {
+          if (!(tops[c] <= bottoms[c])) continue;
+          const t = Math.round(tops[c] - half);
+          const b = Math.round(bottoms[c] + half);
+          ctx.fillRect(c, t, 1, Math.max(1, b - t));
+        }
       },
     );
   }
