@@ -193,10 +193,13 @@ export class LiveChart {
         origin,
       );
     }
-    this.chart.timeScale().setVisibleLogicalRange({
-      from: 0,
-      to: grid.slots - 1,
-    });
+    // only a range that differs: setting the same one again invalidates the whole chart, which
+    // then repaints every canvas in a frame whose traces did not change
+    const ts = this.chart.timeScale();
+    const range = ts.getVisibleLogicalRange();
+    if (range === null || range.from !== 0 || range.to !== grid.slots - 1) {
+      ts.setVisibleLogicalRange({ from: 0, to: grid.slots - 1 });
+    }
   }
 
   /** Shows the trigger level as a dashed line on `name`'s scale, or hides it (null). */

@@ -11,6 +11,7 @@ import { resampleMinMax } from "../../lib/scope/resample.ts";
 import type { RingBuffer } from "../../lib/shared/ring_buffer.ts";
 import { DIVISIONS_Y } from "../../lib/scope/timebase.ts";
 import { priceFormat } from "./chart_style.ts";
+import { TraceColumns } from "./trace_columns.ts";
 
 /** A fixed vertical setting: `voltsPerDiv` y units per division, the trace moved up by `offset`. */
 export interface Vertical {
@@ -35,6 +36,8 @@ export interface ChannelDraw {
  */
 export class TraceSeries {
   readonly series: ISeriesApi<"Line", number>;
+  /** what draws the trace while it is dense, in place of the series' own line */
+  readonly #columns: TraceColumns;
   #decimator = new Decimator();
   /** the ring the decimator has counted: a different one (a capture) needs a fresh count */
   #ring: RingBuffer | null = null;
@@ -46,6 +49,11 @@ export class TraceSeries {
   #empty = true;
   /** what the last draw was of: the same ring unchanged on the same grid draws nothing new */
   #drawnKey = "";
+  /** the grid and slot values the series holds now, to see that a draw would change nothing */
+  #heldGrid = "";
+  #held = new Float64Array(0);
+  /** the series holds one point, the newest, while its columns draw the trace */
+  #anchored = false;
 
   constructor(readonly chart: IChartApiBase<number>, color: string) {
     this.series = chart.addSeries(LineSeries, {
@@ -60,6 +68,8 @@ export class TraceSeries {
         this.series?.priceScale().getVisibleRange() ?? null
       ),
     });
+    this.#columns = new TraceColumns(color);
+    this.series.attachPrimitive(this.#columns);
   }
 
   /** Shows or hides the series, calling into the chart only on a change. */
@@ -128,36 +138,78 @@ export class TraceSeries {
       }
       values.set(resampleMinMax(runs, grid));
     }
+    // new points that left every slot as it was (a bucket's min and max already reached, the
+    // usual case for a periodic signal between two buckets): the same picture, so no setData,
+    // and the chart, with nothing invalidated, paints nothing either
+    const gridKey = `${grid.first}/${grid.step}/${grid.slots}`;
+    if (gridKey === this.#heldGrid && sameValues(values, this.#held)) return;
+    this.#heldGrid = gridKey;
+    if (this.#held.length !== values.length) {
+      this.#held = new Float64Array(values.length);
+    }
+    this.#held.set(values);
+    let count = 0;
+    let last = -1;
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isNaN(values[i])) {
+        count++;
+        last = i;
+      }
+    }
+    // sparse traces get dots so single samples stay visible; dense ones a 1 px line, which
+    // software-rendered canvases draw several times faster than 2 px over a min/max zigzag
+    const style = count * 24 < grid.slots
+      ? "dots"
+      : count * 4 < grid.slots
+      ? "thick"
+      : "thin";
+    const wasThin = this.#style === "thin";
+    if (style !== this.#style) {
+      this.series.applyOptions({
+        pointMarkersVisible: style === "dots",
+        pointMarkersRadius: 2.5,
+        lineWidth: style === "thin" ? 1 : 2,
+        // a dense trace's 1 px line is drawn as pixel columns, the same pixels for less
+        lineVisible: style !== "thin",
+      });
+      this.#style = style;
+    }
+    this.#empty = count === 0;
+    if (style === "thin") {
+      this.#columns.show(this.#held);
+      // the columns draw the trace and give the autoscale its range; the series holds only its
+      // newest point, for the last-value label and the price mapping. Every setData rebuilds
+      // the chart's index of all the grid's slots, so a point moved with pop and update costs
+      // a fraction of one: at 4 channels it was the biggest part of the page's script
+      const anchor = { time: slotX(grid, last), value: values[last] };
+      if (wasThin && this.#anchored) {
+        this.series.pop(1);
+        this.series.update(anchor);
+      } else {
+        this.series.setData([anchor]);
+      }
+      this.#anchored = true;
+      return;
+    }
+    this.#columns.show(null);
+    this.#anchored = false;
     const data: LineData<number>[] = [];
     for (let i = 0; i < values.length; i++) {
       if (!Number.isNaN(values[i])) {
         data.push({ time: slotX(grid, i), value: values[i] });
       }
     }
-    // sparse traces get dots so single samples stay visible; dense ones a 1 px line, which
-    // software-rendered canvases draw several times faster than 2 px over a min/max zigzag
-    const style = data.length * 24 < grid.slots
-      ? "dots"
-      : data.length * 4 < grid.slots
-      ? "thick"
-      : "thin";
-    if (style !== this.#style) {
-      this.series.applyOptions({
-        pointMarkersVisible: style === "dots",
-        pointMarkersRadius: 2.5,
-        lineWidth: style === "thin" ? 1 : 2,
-      });
-      this.#style = style;
-    }
     this.series.setData(data);
-    this.#empty = data.length === 0;
   }
 
   /** Drops every point (the next draw sets them again). */
   clear(): void {
     this.series.setData([]);
+    this.#columns.show(null);
+    this.#anchored = false;
     this.#empty = true;
     this.#drawnKey = "";
+    this.#heldGrid = "";
   }
 
   /** Pixel row of y on the channel's scale, or null when it has nothing drawn. */
@@ -171,4 +223,15 @@ export class TraceSeries {
     if (!this.#visible || this.#empty) return null;
     return this.series.coordinateToPrice(px);
   }
+}
+
+/** Slot for slot the same values, NaN (an empty slot) equal to NaN. */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
+      return false;
+    }
+  }
+  return true;
 }
