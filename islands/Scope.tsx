@@ -4,6 +4,7 @@ import { ControlPanel } from "./ui/ControlPanel.tsx";
 import { HelpDialog } from "./ui/HelpDialog.tsx";
 import { Legend } from "./ui/Legend.tsx";
 import { Measurements } from "./ui/Measurements.tsx";
+import { Overview } from "./ui/Overview.tsx";
 import { ScopeModel } from "./state/model.ts";
 import { QuickBar } from "./ui/QuickBar.tsx";
 import { startScope } from "./runtime/runtime.ts";
@@ -74,6 +75,7 @@ export function Scope(props: ScopeProps) {
             wrapRef={wrapRef}
             curl={curl}
           />
+          <Overview model={model} />
           <Measurements model={model} />
         </div>
         <ControlPanel

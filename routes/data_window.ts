@@ -2,26 +2,12 @@ import type { Context } from "hono";
 import { HttpError } from "../lib/server/http_error.ts";
 import type { State } from "../lib/server/state.ts";
 import { DECIMAL } from "../lib/shared/names.ts";
-import { readWindow } from "../lib/store/window.ts";
+import { heldSpan, readWindow } from "../lib/store/window.ts";
 
 /** The page asks for windows at its pixel resolution; 2000 is a wide screen's worth. */
 const DEFAULT_WINDOW_POINTS = 2000;
 /** The most a window answer holds per channel: it is built whole, not streamed. */
 const MAX_WINDOW_POINTS = 100_000;
-
-/** The oldest and newest x a channel holds, in its ring and its history. */
-export function heldSpan(
-  state: State,
-  name: string,
-): { from: number; to: number } | null {
-  const buffer = state.channels.get(name);
-  if (!buffer || buffer.size === 0) return null;
-  let from = buffer.xAt(0);
-  for (const level of state.channels.historyOf(name)?.levels ?? []) {
-    if (level.size > 0 && level.fromX < from) from = level.fromX;
-  }
-  return { from, to: buffer.xAt(buffer.size - 1) };
-}
 
 function decimal(raw: string | undefined, field: string): number | null {
   if (raw === undefined) return null;
@@ -39,7 +25,8 @@ function decimal(raw: string | undefined, field: string): number | null {
  * `GET /data?from=X&to=X[&max_points=N][&channel=c]`: each channel's points in [from, to] at
  * most N (default 2000), from full resolution where the ring holds them and from the history's
  * buckets where it does not, with `resolution` saying which stretch came from where (seconds
- * per bucket; 0: every point) and `held` the span the channel holds. Either end may be left out
+ * per bucket; 0: every point), `samples` the points it had before M4 cut them to N, and
+ * `held` the span the channel holds. Either end may be left out
  * (the oldest or newest held). JSON only: the answer is small by construction.
  */
 export function windowAnswer(
@@ -76,7 +63,7 @@ export function windowAnswer(
   }
   const channels: Record<string, unknown> = {};
   for (const name of names) {
-    const held = heldSpan(state, name);
+    const held = heldSpan(state.channels, name);
     const buffer = state.channels.get(name)!;
     if (held === null) {
       channels[name] = {
@@ -98,12 +85,19 @@ export function windowAnswer(
         b,
         maxPoints,
       )
-      : { x: new Float64Array(0), y: new Float64Array(0), pieces: [] };
+      : {
+        x: new Float64Array(0),
+        y: new Float64Array(0),
+        pieces: [],
+        samples: 0,
+      };
     channels[name] = {
       seq: buffer.lastSeq,
       x: Array.from(w.x),
       y: Array.from(w.y),
       resolution: w.pieces,
+      // more than were sent: M4 cut them to max_points (ask for this many to get every one)
+      samples: w.samples,
       held,
     };
   }

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { channelFacts, RateSampler } from "../lib/server/channel_summary.ts";
 import type { State } from "../lib/server/state.ts";
 import type { StatusBody } from "../lib/shared/types.ts";
+import { heldSpan } from "../lib/store/window.ts";
 
 /**
  * GET /status: viewers, buffer fill and the ingest rate, as small JSON for the page's status
@@ -22,7 +23,13 @@ export function statusRoutes(state: State): Hono {
       capacity: state.config.capacity,
       channels: channelFacts(state.channels).map((
         { name, count, capacity, lastSeq },
-      ) => ({ name, count, capacity, lastSeq })),
+      ) => ({
+        name,
+        count,
+        capacity,
+        lastSeq,
+        held: heldSpan(state.channels, name),
+      })),
       pointsPerSecond: rate.points,
       refused: {
         total: refused.requests,

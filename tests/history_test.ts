@@ -1,78 +1,84 @@
 // An hour of a channel, fed fast (1 kHz, 3.6M points), and windows of it read back over HTTP:
 // what was held beyond the ring comes from the history's buckets, and says so.
 import assert from "node:assert/strict";
+import { postHour } from "./fixtures/hour.ts";
 import { send, withServer } from "./helpers.ts";
 
-const RATE = 1000;
-const SECONDS = 3600;
-
-/** x in seconds; a 5 Hz sine whose amplitude is its minute (1 in the first, 60 in the last). */
-function hourBodies(perBody = 100_000): Uint8Array<ArrayBuffer>[] {
-  const bodies: Uint8Array<ArrayBuffer>[] = [];
-  for (let start = 0; start < RATE * SECONDS; start += perBody) {
-    const pairs = new Float64Array(perBody * 2);
-    for (let i = 0; i < perBody; i++) {
-      const t = (start + i + 0.5) / RATE;
-      pairs[2 * i] = t;
-      pairs[2 * i + 1] = (Math.floor(t / 60) + 1) * Math.sin(2 * Math.PI * 5 * t);
-    }
-    bodies.push(new Uint8Array(pairs.buffer));
-  }
-  return bodies;
-}
-
 Deno.test("history - an hour at 1 kHz: any minute of it reads back with its amplitude, from the buckets beyond the ring", async () => {
-  await withServer({ OSC_MAX_BODY: "8MiB", OSC_PUBLISH_RATE: "0" }, async (base) => {
-    for (const body of hourBodies()) {
-      const res = await send(`${base}/data?channel=hour`, {
-        method: "POST",
-        headers: { "content-type": "application/octet-stream" },
-        body,
-      });
-      assert.equal(res.status, 200, res.text);
-    }
-    // the whole hour at 2000 points
-    const all = (await send(`${base}/data?channel=hour&from=0&to=3600&max_points=2000`)).json
-      .channels.hour;
-    assert.ok(all.x.length <= 2000 && all.x.length > 1000, `${all.x.length} points`);
-    assert.ok(all.held.from < 0.01 && all.held.to > 3599.99, JSON.stringify(all.held));
-    assert.deepEqual(
-      all.resolution.map((p: { resolution: number }) => p.resolution),
-      [1, 0],
-      "seconds 0 … 3500 from 1 s buckets, the last 100 s (the ring) from every point",
-    );
-    // every minute's envelope is its amplitude
-    for (const minute of [0, 17, 42, 59]) {
-      const w = (await send(
-        `${base}/data?channel=hour&from=${minute * 60}&to=${minute * 60 + 60}&max_points=2000`,
-      )).json.channels.hour;
-      const highest = Math.max(...w.y);
-      const lowest = Math.min(...w.y);
-      assert.ok(Math.abs(highest - (minute + 1)) < 0.01, `minute ${minute}: max ${highest}`);
-      assert.ok(Math.abs(lowest + minute + 1) < 0.01, `minute ${minute}: min ${lowest}`);
-      assert.ok(w.x.every((v: number) => v >= minute * 60 && v <= minute * 60 + 60));
-    }
-    // inside the ring: full resolution, every point of a short window
-    const recent = (await send(`${base}/data?channel=hour&from=3590&to=3590.1&max_points=2000`))
-      .json.channels.hour;
-    assert.deepEqual(recent.resolution, [{ from: 3590, to: 3590.1, resolution: 0 }]);
-    assert.equal(recent.x.length, 100);
+  await withServer(
+    { OSC_MAX_BODY: "8MiB", OSC_PUBLISH_RATE: "0" },
+    async (base) => {
+      await postHour(base, "hour");
+      // the whole hour at 2000 points
+      const all =
+        (await send(`${base}/data?channel=hour&from=0&to=3600&max_points=2000`))
+          .json
+          .channels.hour;
+      assert.ok(
+        all.x.length <= 2000 && all.x.length > 1000,
+        `${all.x.length} points`,
+      );
+      assert.ok(
+        all.held.from < 0.01 && all.held.to > 3599.99,
+        JSON.stringify(all.held),
+      );
+      assert.deepEqual(
+        all.resolution.map((p: { resolution: number }) => p.resolution),
+        [1, 0],
+        "seconds 0 … 3500 from 1 s buckets, the last 100 s (the ring) from every point",
+      );
+      // every minute's envelope is its amplitude
+      for (const minute of [0, 17, 42, 59]) {
+        const w = (await send(
+          `${base}/data?channel=hour&from=${minute * 60}&to=${
+            minute * 60 + 60
+          }&max_points=2000`,
+        )).json.channels.hour;
+        const highest = Math.max(...w.y);
+        const lowest = Math.min(...w.y);
+        assert.ok(
+          Math.abs(highest - (minute + 1)) < 0.01,
+          `minute ${minute}: max ${highest}`,
+        );
+        assert.ok(
+          Math.abs(lowest + minute + 1) < 0.01,
+          `minute ${minute}: min ${lowest}`,
+        );
+        assert.ok(
+          w.x.every((v: number) => v >= minute * 60 && v <= minute * 60 + 60),
+        );
+      }
+      // inside the ring: full resolution, every point of a short window
+      const recent = (await send(
+        `${base}/data?channel=hour&from=3590&to=3590.1&max_points=2000`,
+      ))
+        .json.channels.hour;
+      assert.deepEqual(recent.resolution, [{
+        from: 3590,
+        to: 3590.1,
+        resolution: 0,
+      }]);
+      assert.equal(recent.x.length, 100);
 
-    // bad windows get a clear error
-    for (
-      const [q, field] of [
-        ["from=abc", "from"],
-        ["from=5&to=1", "from"],
-        ["from=0&to=1&max_points=2", "max_points"],
-        ["from=0&to=1&format=csv", "format"],
-      ]
-    ) {
-      const res = await send(`${base}/data?channel=hour&${q}`);
-      assert.equal(res.status, 400, q);
-      assert.equal(res.json.field, field, q);
-    }
-    const metrics = (await send(`${base}/metrics`)).text;
-    const bytes = Number(/osc_history_bytes (\d+)/.exec(metrics)?.[1]);
-    assert.ok(bytes > 0 && bytes <= 6 * 4096 * 64, `${bytes} bytes of history`);
-  });
+      // bad windows get a clear error
+      for (
+        const [q, field] of [
+          ["from=abc", "from"],
+          ["from=5&to=1", "from"],
+          ["from=0&to=1&max_points=2", "max_points"],
+          ["from=0&to=1&format=csv", "format"],
+        ]
+      ) {
+        const res = await send(`${base}/data?channel=hour&${q}`);
+        assert.equal(res.status, 400, q);
+        assert.equal(res.json.field, field, q);
+      }
+      const metrics = (await send(`${base}/metrics`)).text;
+      const bytes = Number(/osc_history_bytes (\d+)/.exec(metrics)?.[1]);
+      assert.ok(
+        bytes > 0 && bytes <= 6 * 4096 * 64,
+        `${bytes} bytes of history`,
+      );
+    },
+  );
 });

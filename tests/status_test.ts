@@ -31,8 +31,20 @@ Deno.test("GET /status - viewers, per-channel buffer fill and the ingest rate", 
       const first = await send(`${base}/status`);
       assert.equal(first.json.viewers, 1);
       assert.deepEqual(first.json.channels, [
-        { name: "default", count: 3, capacity: 1000, lastSeq: 3 },
-        { name: "b", count: 1, capacity: 1000, lastSeq: 1 },
+        {
+          name: "default",
+          count: 3,
+          capacity: 1000,
+          lastSeq: 3,
+          held: { from: 1, to: 3 },
+        },
+        {
+          name: "b",
+          count: 1,
+          capacity: 1000,
+          lastSeq: 1,
+          held: { from: 1, to: 1 },
+        },
       ]);
 
       // the rate is points stored between two samples at least a second apart

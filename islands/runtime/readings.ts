@@ -3,6 +3,7 @@ import type { Trace } from "../../lib/scope/trace.ts";
 import type { ViewState } from "../../lib/scope/view_state.ts";
 import type { Shown } from "../../lib/scope/acquisition.ts";
 import type { MeasureRow, ScopeState } from "../state/scope_state.ts";
+import type { Summarised } from "./history_fill.ts";
 
 /**
  * The numbers beside the screen, taken from the data when the frame loop asks (a few times a
@@ -53,20 +54,39 @@ export class Readings {
    * Measures each visible channel of `s` over its window on screen (all of it when none). A
    * window reaching into points of a reduced snapshot (`traces`) is marked as an estimate.
    */
-  measurements(s: Shown, v: ViewState, traces: Map<string, Trace>): void {
+  measurements(
+    s: Shown,
+    v: ViewState,
+    traces: Map<string, Trace>,
+    summarised: Map<string, Summarised> = new Map(),
+  ): void {
     const model = this.model;
     const rows: MeasureRow[] = [];
     for (const [name, ring] of s.record) {
       if (v.hidden.includes(name)) continue;
       const reducedToX = traces.get(name)?.reducedToX ?? -Infinity;
       const from = s.window?.from ?? (ring.size > 0 ? ring.xAt(0) : Infinity);
+      const summary = summarised.get(name);
+      const fromHistory = summary !== undefined && from < summary.toX;
+      const m = s.window === null
+        ? measure(ring)
+        : measure(ring, s.window.from, s.window.to);
       rows.push({
         name,
         color: model.colorOf(name),
-        m: s.window === null
-          ? measure(ring)
-          : measure(ring, s.window.from, s.window.to),
-        estimate: from <= reducedToX,
+        // bucket extremes hold the swing (min, max, p-p) but not the timing: no frequency,
+        // period, duty or sample rate is read from them
+        m: m && fromHistory
+          ? {
+            ...m,
+            frequency: null,
+            period: null,
+            dutyCycle: null,
+            sampleRate: null,
+          }
+          : m,
+        estimate: from <= reducedToX || fromHistory,
+        summary: fromHistory ? summary.resolution : null,
       });
     }
     model.measurements.value = rows;

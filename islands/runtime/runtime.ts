@@ -16,6 +16,7 @@ import { listenForShortcuts } from "./keyboard.ts";
 import { LiveChart } from "./live_chart.ts";
 import { liveUrl } from "./early_socket.ts";
 import { LiveFeed } from "./live_feed.ts";
+import { HistoryFill } from "./history_fill.ts";
 import type { ScopeModel } from "../state/model.ts";
 import { keepOnScreen, placeOverlay } from "./overlay_placement.ts";
 import { PlotCanvas } from "./plot_canvas.ts";
@@ -93,6 +94,15 @@ export function startScope(opts: {
       model.connection.value = state;
       model.retrySeconds.value = Math.ceil(retryMs / 1000);
       liveSinceMs = state === "live" ? performance.now() : null;
+    },
+  });
+  // a capture looking back past the page's record gets the server's history in front of it
+  const history = new HistoryFill({
+    dataUrl: "/data",
+    onAnswer: () => {
+      viewDirty = true;
+      measureDue = true;
+      drawSoon();
     },
   });
   let shown: Shown | null = null;
@@ -259,7 +269,7 @@ export function startScope(opts: {
     if (!measureDue || now - lastMeasureMs < MEASURE_MS) return;
     lastMeasureMs = now;
     measureDue = false;
-    readings.measurements(s, v, feed.traces);
+    readings.measurements(s, v, feed.traces, history.summarised);
     lookFirst(v);
     const source = model.triggerSource();
     const m = source === null
@@ -327,6 +337,16 @@ export function startScope(opts: {
       if (model.status.peek() !== shown.status) {
         model.status.value = shown.status;
       }
+      if (v.view === "yt") {
+        shown = history.apply(shown, v.hidden, chart.plotSize().width, now);
+        let summary: number | null = null;
+        for (const [name, s] of history.summarised) {
+          if (!v.hidden.includes(name) && s.resolution > 0) {
+            summary = Math.max(summary ?? 0, s.resolution);
+          }
+        }
+        if (model.summary.peek() !== summary) model.summary.value = summary;
+      }
       draw(shown, v, redraw, now);
     } catch (e) {
       console.error("drawing failed:", e);
@@ -358,6 +378,7 @@ export function startScope(opts: {
     detach();
     resized.disconnect();
     feed.close();
+    history.close();
     chart.dispose();
     plot.dispose();
   };

@@ -1,6 +1,6 @@
 // Every request the page makes to its server besides the WebSocket, in one place: what it
 // asks, and what it makes of the answer. Each resolves to a result and never throws.
-import type { StatusBody } from "../../lib/shared/types.ts";
+import type { StatusBody, WindowChannel } from "../../lib/shared/types.ts";
 import { decodeBinary } from "../../lib/shared/wire.ts";
 
 export type Answer<T> = { ok: true; value: T } | {
@@ -82,6 +82,29 @@ export function fetchSamples(
       const msg = decodeBinary(await res.arrayBuffer());
       return msg && msg.type === "snapshot" ? msg : null;
     },
+  );
+}
+
+/**
+ * GET /data?from=&to=&max_points=: every channel's points in a window, from the server's
+ * history where its rings do not reach, and where each stretch came from.
+ */
+export function fetchWindow(
+  dataUrl: string,
+  from: number,
+  to: number,
+  maxPoints: number,
+  signal: AbortSignal,
+): Promise<Answer<Record<string, WindowChannel>>> {
+  const query = new URLSearchParams({
+    from: String(from),
+    to: String(to),
+    max_points: String(maxPoints),
+  });
+  return ask(
+    `${dataUrl}?${query}`,
+    { signal },
+    async (res) => (await res.json()).channels ?? {},
   );
 }
 

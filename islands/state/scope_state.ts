@@ -37,6 +37,11 @@ export interface MeasureRow {
   m: Measurements | null;
   /** taken over bucket extremes rather than every sample: shown as ≈ until they arrive */
   estimate: boolean;
+  /**
+   * part of the window came from the server's history, in buckets this many seconds wide:
+   * shown as ≈ too, and says so (null: every sample)
+   */
+  summary?: number | null;
 }
 
 /** The strongest frequency of each channel in the FFT view. */
@@ -74,6 +79,11 @@ export class ScopeState {
    * a few times a second so text does not re-render every frame; null before the first draw
    */
   readonly shown = signal<XWindow | null>(null);
+  /**
+   * the widest history bucket on screen, in seconds, when part of a held view comes from the
+   * server's summary rather than every sample; null otherwise
+   */
+  readonly summary = signal<number | null>(null);
   readonly readout = signal<
     { x: string; values: [string, string, string][] } | null
   >(null);

@@ -58,12 +58,15 @@ export function Measurements(props: { model: ScopeModel }) {
                 <td
                   key={key}
                   data-m={key}
-                  title={r.estimate
+                  title={r.summary
+                    ? `taken over the server's history, summarised in ${
+                      formatSI(r.summary, "s")
+                    } buckets (each bucket's first, last, lowest and highest): zoom in for every sample where it is still held`
+                    : r.estimate
                     ? "an estimate from the snapshot's extremes; every sample is on its way"
                     : undefined}
                 >
-                  {r.estimate && r.m !== null ? "≈" : ""}
-                  {cell(r, key)}
+                  {withEstimate(r, cell(r, key))}
                 </td>
               ))}
             </tr>
@@ -74,12 +77,23 @@ export function Measurements(props: { model: ScopeModel }) {
   );
 }
 
-function cell(
-  r: ReturnType<ScopeModel["measurements"]["peek"]>[number],
-  key: typeof COLUMNS[number][0],
-): string {
+type Row = ReturnType<ScopeModel["measurements"]["peek"]>[number];
+
+/** A reading taken from extremes, not every sample, reads ≈; a dash stays a dash. */
+function withEstimate(r: Row, text: string): string {
+  return r.estimate && text !== "–" ? `≈${text}` : text;
+}
+
+/**
+ * What the server's history buckets hold of a window: its lowest and highest (so min, max and
+ * p-p), not the samples' number, spacing, mean or timing.
+ */
+const FROM_BUCKETS = new Set(["min", "max", "peakToPeak"]);
+
+function cell(r: Row, key: typeof COLUMNS[number][0]): string {
   const m = r.m;
   if (m === null) return "–";
+  if (r.summary && !FROM_BUCKETS.has(key)) return "–";
   switch (key) {
     case "frequency":
       return formatSI(m.frequency, "Hz");

@@ -153,6 +153,15 @@ export function Overlay(
           <span class="held-text">
             {status === "stop" ? "Stopped" : "View held"}
           </span>
+          {model.summary.value !== null && (
+            <span
+              class="held-summary"
+              data-summary
+              title="Older than the samples the server still holds: each bucket drawn by its first, last, lowest and highest point. Zoom in nearer the present for every sample."
+            >
+              history · {formatSI(model.summary.value, "s")} buckets
+            </span>
+          )}
           <button
             type="button"
             class="btn btn-small"

@@ -20,6 +20,26 @@ export interface ScopeProps {
 }
 
 /** GET /status: what the page's status line shows about the server. */
+/** One stretch of a window answer and where it came from (GET /data?from=&to=). */
+export interface WindowPiece {
+  from: number;
+  to: number;
+  /** bucket width in x units (seconds); 0: every point */
+  resolution: number;
+}
+
+/** One channel of a window answer: at most max_points points, and what the server holds. */
+export interface WindowChannel {
+  seq: number;
+  x: number[];
+  y: number[];
+  resolution: WindowPiece[];
+  /** the points the window had before M4 cut them to max_points */
+  samples: number;
+  /** the oldest and newest x the channel holds, in its ring and its history */
+  held: { from: number; to: number } | null;
+}
+
 export interface StatusBody {
   /** WebSocket viewers connected now */
   viewers: number;
@@ -30,6 +50,8 @@ export interface StatusBody {
     count: number;
     capacity: number;
     lastSeq: number;
+    /** the oldest and newest x held, history included (null: none) */
+    held: { from: number; to: number } | null;
   }[];
   /** points stored per second, over the time since the previous sample (null on the first) */
   pointsPerSecond: number | null;

@@ -103,10 +103,18 @@ export class Level {
   }
 
   /**
-   * Appends the points of the buckets overlapping [from, to] that fall inside it, in x order:
-   * each bucket's first, its lowest and highest (in the order they came), its last.
+   * Appends the points of the buckets overlapping [from, to], in x order: each bucket's first,
+   * its lowest and highest (in the order they came), its last — only those inside [from, to],
+   * or with `whole` all four, for a bucket wider than the reader's columns, whose extremes
+   * stand for all of its time (a bucket cut at the window's edge would lose its peak).
    */
-  emit(from: number, to: number, xs: number[], ys: number[]): void {
+  emit(
+    from: number,
+    to: number,
+    xs: number[],
+    ys: number[],
+    whole = false,
+  ): void {
     const d = this.#data;
     for (let i = this.firstEndingAtOrAfter(from); i < this.#size; i++) {
       const b = this.at(i);
@@ -116,7 +124,7 @@ export class Level {
       for (const f of order) {
         const x = d[b + f];
         const y = d[b + f + 1];
-        if (x < from || x > to) continue;
+        if (!whole && (x < from || x > to)) continue;
         const n = xs.length;
         // a bucket of one point, or whose first is its lowest, gives that point once
         if (n > 0 && xs[n - 1] === x && ys[n - 1] === y) continue;

@@ -1,5 +1,9 @@
 import type { RingBuffer } from "../shared/ring_buffer.ts";
+import type { WindowPiece } from "../shared/types.ts";
+import type { Channels } from "./channels.ts";
 import type { History } from "./history.ts";
+
+export type { WindowPiece };
 
 /**
  * Any window of a channel at any zoom: `GET /data?from=&to=&max_points=`. Each part of the
@@ -11,25 +15,39 @@ import type { History } from "./history.ts";
  * level is read at more than ten buckets a column.
  */
 
-/** One stretch of the answer and where it came from: 0 seconds is every point. */
-export interface WindowPiece {
-  from: number;
-  to: number;
-  /** bucket width in x units (seconds); 0: full resolution */
-  resolution: number;
+/** The oldest and newest x a channel holds, in its ring and its history. */
+export function heldSpan(
+  channels: Channels,
+  name: string,
+): { from: number; to: number } | null {
+  const buffer = channels.get(name);
+  if (!buffer || buffer.size === 0) return null;
+  let from = buffer.xAt(0);
+  for (const level of channels.historyOf(name)?.levels ?? []) {
+    if (level.size > 0 && level.fromX < from) from = level.fromX;
+  }
+  return { from, to: buffer.xAt(buffer.size - 1) };
 }
 
 export interface WindowAnswer {
   x: Float64Array;
   y: Float64Array;
   pieces: WindowPiece[];
+  /** the points the sources gave for the window, before M4 cut them to maxPoints */
+  samples: number;
 }
 
 interface Source {
   resolution: number;
   from: number;
   to: number;
-  emit(from: number, to: number, xs: number[], ys: number[]): void;
+  emit(
+    from: number,
+    to: number,
+    xs: number[],
+    ys: number[],
+    whole: boolean,
+  ): void;
 }
 
 /** Index of the first point at or after `x` in a ring whose x ascends. */
@@ -72,7 +90,7 @@ function sources(
       resolution: l.width,
       from: l.fromX,
       to: l.toX,
-      emit: (from, to, xs, ys) => l.emit(from, to, xs, ys),
+      emit: (from, to, xs, ys, whole) => l.emit(from, to, xs, ys, whole),
     }));
   const fine = levels.filter((s) => s.resolution <= column).reverse();
   const coarse = levels.filter((s) => s.resolution > column);
@@ -116,21 +134,33 @@ export function readWindow(
     if (open.length === 0) break;
   }
   taken.sort((p, q) => p.piece.from - q.piece.from);
-  const xs: number[] = [];
-  const ys: number[] = [];
+  let xs: number[] = [];
+  let ys: number[] = [];
+  let whole = false;
   for (const { piece, source } of taken) {
-    const start = xs.length;
-    source.emit(piece.from, piece.to, xs, ys);
-    // a point where two pieces meet comes from both: keep it once
-    if (start > 0 && xs.length > start && xs[start] === xs[start - 1]) {
-      xs.splice(start, 1);
-      ys.splice(start, 1);
-    }
+    const coarse = source.resolution > column;
+    whole ||= coarse;
+    source.emit(piece.from, piece.to, xs, ys, coarse);
   }
-  return {
-    ...m4Window(xs, ys, from, to, columns),
-    pieces: taken.map((t) => t.piece),
-  };
+  // whole buckets reach past their piece, and a point where two pieces meet comes from both:
+  // every point is a sample, so in x order and once each they are still the signal's
+  if (whole || taken.length > 1) [xs, ys] = inOrderOnce(xs, ys);
+  const kept = xs.length <= maxPoints
+    ? { x: Float64Array.from(xs), y: Float64Array.from(ys) }
+    : m4Window(xs, ys, from, to, columns);
+  return { ...kept, pieces: taken.map((t) => t.piece), samples: xs.length };
+}
+
+function inOrderOnce(xs: number[], ys: number[]): [number[], number[]] {
+  const order = Array.from(xs.keys()).sort((a, b) => xs[a] - xs[b] || a - b);
+  const x: number[] = [];
+  const y: number[] = [];
+  for (const i of order) {
+    if (x.length > 0 && x[x.length - 1] === xs[i]) continue;
+    x.push(xs[i]);
+    y.push(ys[i]);
+  }
+  return [x, y];
 }
 
 /**
@@ -149,16 +179,17 @@ export function m4Window(
     return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
   }
   const width = (to - from) / columns;
+  // a whole bucket's points past either end count in the first or last column
+  const columnOf = (x: number) =>
+    Math.max(0, Math.min(columns - 1, Math.floor((x - from) / width)));
   const keep: number[] = [];
   let i = 0;
   while (i < n) {
-    const col = Math.min(columns - 1, Math.floor((xs[i] - from) / width));
+    const col = columnOf(xs[i]);
     const first = i;
     let lo = i;
     let hi = i;
-    while (
-      i < n && Math.min(columns - 1, Math.floor((xs[i] - from) / width)) === col
-    ) {
+    while (i < n && columnOf(xs[i]) === col) {
       if (ys[i] < ys[lo]) lo = i;
       if (ys[i] > ys[hi]) hi = i;
       i++;

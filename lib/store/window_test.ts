@@ -24,7 +24,10 @@ function envelope(
   to: number,
   columns: number,
 ): [number, number][] {
-  const out: [number, number][] = Array.from({ length: columns }, () => [Infinity, -Infinity]);
+  const out: [number, number][] = Array.from(
+    { length: columns },
+    () => [Infinity, -Infinity],
+  );
   const w = (to - from) / columns;
   for (let i = 0; i < x.length; i++) {
     if (x[i] < from || x[i] > to) continue;
@@ -40,7 +43,10 @@ Deno.test("window - inside the ring: every point, cut by M4 to the same picture"
   const w = readWindow(ring, history, 90, 95, 400);
   assert.deepEqual(w.pieces, [{ from: 90, to: 95, resolution: 0 }]);
   assert.ok(w.x.length <= 400);
-  assert.deepEqual(envelope(w.x, w.y, 90, 95, 100), envelope(x, y, 90, 95, 100));
+  assert.deepEqual(
+    envelope(w.x, w.y, 90, 95, 100),
+    envelope(x, y, 90, 95, 100),
+  );
 });
 
 Deno.test("window - beyond the ring: the coarsest level no wider than a column, the same picture", () => {
@@ -48,12 +54,18 @@ Deno.test("window - beyond the ring: the coarsest level no wider than a column, 
   // 10 s over 100 columns: 0.1 s a column, so the 100 ms buckets (they reach back 100 s)
   const w = readWindow(ring, history, 20, 30, 400);
   assert.deepEqual(w.pieces, [{ from: 20, to: 30, resolution: 0.1 }]);
-  assert.deepEqual(envelope(w.x, w.y, 20, 30, 100), envelope(x, y, 20, 30, 100));
+  assert.deepEqual(
+    envelope(w.x, w.y, 20, 30, 100),
+    envelope(x, y, 20, 30, 100),
+  );
   // the ring's stretch comes from the ring, the rest from the history
   const both = readWindow(ring, history, 70, 90, 400);
   assert.deepEqual(both.pieces.map((p) => p.resolution), [0.1, 0]);
   assert.equal(both.pieces[1].from, 80.0005);
-  assert.deepEqual(envelope(both.x, both.y, 70, 90, 100), envelope(x, y, 70, 90, 100));
+  assert.deepEqual(
+    envelope(both.x, both.y, 70, 90, 100),
+    envelope(x, y, 70, 90, 100),
+  );
 });
 
 Deno.test("window - older than the fine levels reach: the finest that does, and the answer says so", () => {
@@ -62,7 +74,10 @@ Deno.test("window - older than the fine levels reach: the finest that does, and 
   const w = readWindow(ring, history, 5, 5.5, 400);
   assert.deepEqual(w.pieces.map((p) => p.resolution), [0.1]);
   const highest = Math.max(...w.y);
-  assert.ok(Math.abs(highest - 6) < 0.01, `second 5's amplitude is 6, got ${highest}`);
+  assert.ok(
+    Math.abs(highest - 6) < 0.01,
+    `second 5's amplitude is 6, got ${highest}`,
+  );
 });
 
 Deno.test("window - M4 keeps at most 4 points a column, in order", () => {
@@ -71,4 +86,11 @@ Deno.test("window - M4 keeps at most 4 points a column, in order", () => {
   const { x } = m4Window(xs, ys, 0, 999, 10);
   assert.ok(x.length <= 40);
   assert.deepEqual([...x], [...x].sort((a, b) => a - b));
+});
+
+Deno.test("window - asking for as many points as the window holds gets every one", () => {
+  const { ring, history } = feed(100, 20_000);
+  const w = readWindow(ring, history, 89.9995, 90.5995, 400);
+  assert.equal(w.samples, 601);
+  assert.equal(readWindow(ring, history, 89.9995, 90.5995, 601).x.length, 601);
 });
