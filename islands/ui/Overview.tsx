@@ -27,10 +27,13 @@ export function Overview(props: { model: ScopeModel }) {
   const spans = (server?.channels ?? []).filter((c) =>
     c.held && !hidden.includes(c.name)
   ).map((c) => c.held!);
-  if (spans.length === 0 || shown === null) return null;
+  // the strip keeps its place while there is nothing to show: the screen above does not
+  // jump when the first status arrives
+  const empty = <div class="overview overview-empty" aria-hidden="true" />;
+  if (spans.length === 0 || shown === null) return empty;
   const from = Math.min(...spans.map((s) => s.from));
   const to = Math.max(...spans.map((s) => s.to));
-  if (!(to > from)) return null;
+  if (!(to > from)) return empty;
   const at = (x: number) => Math.max(0, Math.min(1, (x - from) / (to - from)));
   const left = at(shown.from);
   const right = at(shown.to);
