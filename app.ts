@@ -21,6 +21,7 @@ import type { State } from "./lib/server/state.ts";
 import { Viewers } from "./lib/server/viewers.ts";
 import { WaysIn } from "./lib/server/ways_in.ts";
 import { mirrorSink } from "./lib/ingest/message.ts";
+import { ReceiveClock } from "./lib/ingest/receive_time.ts";
 import { startTransports } from "./lib/transports/start.ts";
 import { createChannels, createStore } from "./lib/store/create.ts";
 import { dataRoutes } from "./routes/data.ts";
@@ -120,6 +121,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     // 10 wrong tokens, then one every 6 s
     guesses: new RateLimiter(1 / 6, 10),
     ways: new WaysIn(metrics, count),
+    clock: new ReceiveClock(),
   };
   let transports: { close(): Promise<void> } | null = null;
 
@@ -183,7 +185,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       // after the store: a message taken before it holds its points would be lost
       transports = startTransports(config, {
         store,
-        sink: mirrorSink(channels, config.maxChannels),
+        sink: mirrorSink(channels, config.maxChannels, state.clock),
         ways: state.ways,
         log,
         saturated: () => shedder.saturated,

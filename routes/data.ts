@@ -47,7 +47,7 @@ function publishHandler(state: State, admit: Admit): Handler {
     if (format !== null) return await publishLines(c, state, format);
     const opts = {
       maxBatch: config.maxBatch,
-      nowSeconds: Date.now() / 1000,
+      nowSeconds: state.clock.now(),
       queryChannel: c.req.query("channel"),
       lastX: (name: string) => state.channels.newestX(name),
     };

@@ -87,7 +87,7 @@ export function influxRoutes(state: State): Hono {
         );
       }
       const batches = groupByChannel(parsed.points, {
-        nowSeconds: () => Date.now() / 1000,
+        nowSeconds: () => state.clock.now(),
         lastX: (name) => state.channels.newestX(name),
       });
       // all or nothing: a batch whose new channels do not fit is refused before anything is

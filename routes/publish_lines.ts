@@ -70,7 +70,7 @@ function queryChannel(c: Context): string | null {
 
 function sinkFor(state: State): LineSink {
   return {
-    ...mirrorSink(state.channels, state.config.maxChannels),
+    ...mirrorSink(state.channels, state.config.maxChannels, state.clock),
     append: (channel, x, y) => state.store.append(channel, x, y),
   };
 }

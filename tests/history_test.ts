@@ -76,7 +76,7 @@ Deno.test("history - an hour at 1 kHz: any minute of it reads back with its ampl
       const metrics = (await send(`${base}/metrics`)).text;
       const bytes = Number(/osc_history_bytes (\d+)/.exec(metrics)?.[1]);
       assert.ok(
-        bytes > 0 && bytes <= 6 * 4096 * 64,
+        bytes > 0 && bytes <= 6 * 8192 * 64,
         `${bytes} bytes of history`,
       );
     },

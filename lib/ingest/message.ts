@@ -1,5 +1,6 @@
 import type { Channels } from "../store/channels.ts";
 import { LineIngest, type LineSink } from "./line_ingest.ts";
+import type { ReceiveClock } from "./receive_time.ts";
 import {
   type Batch,
   failureMessage,
@@ -21,12 +22,13 @@ export type MessageSink = Omit<LineSink, "append">;
 export function mirrorSink(
   channels: Channels,
   maxChannels: number,
+  clock: ReceiveClock,
 ): MessageSink {
   return {
     known: (channel) => channels.get(channel) !== undefined,
     room: () => maxChannels - channels.count,
     lastX: (channel) => channels.newestX(channel),
-    nowSeconds: () => Date.now() / 1000,
+    nowSeconds: () => clock.now(),
   };
 }
 

@@ -6,8 +6,41 @@
  * sampled every millisecond. With no recent point to start from, they are 1 ms apart.
  */
 
+/**
+ * The receive time: seconds since the epoch at a microsecond's resolution. Date.now() steps a
+ * whole millisecond, so two batches taken within one had the same receive time, and the second
+ * was spread from a point that was not before it — back by a second. The fine part comes from
+ * the monotonic clock, anchored to the wall clock again whenever they part by more than 50 ms
+ * (a clock set by NTP), and the time never goes back within one clock.
+ */
+export class ReceiveClock {
+  #offsetMs = NaN;
+  #last = 0;
+
+  constructor(
+    readonly wallMs: () => number = Date.now,
+    readonly monotonicMs: () => number = () => performance.now(),
+  ) {}
+
+  /** Seconds since the epoch, now. */
+  now(): number {
+    const wall = this.wallMs();
+    const mono = this.monotonicMs();
+    let t = mono + this.#offsetMs;
+    if (!(Math.abs(t - wall) <= 50)) {
+      this.#offsetMs = wall - mono;
+      t = wall;
+    }
+    const seconds = Math.max(t / 1000, this.#last);
+    this.#last = seconds;
+    return seconds;
+  }
+}
+
 /** How far back the channel's newest point may be and still start the spread, in seconds. */
 export const SPREAD_WINDOW_S = 10;
+/** A newest point this close after the receive time is taken as at the same time, in seconds. */
+const SAME_TIME_S = 0.001;
 /** The spacing when there is no recent point to spread from, in seconds. */
 export const DEFAULT_SPACING_S = 0.001;
 
@@ -21,6 +54,14 @@ export function receiveTimes(
   if (n === 1) {
     x[0] = nowSeconds;
     return x;
+  }
+  // the newest point at this very time (a clock's resolution): these come with it, not a
+  // second before it
+  if (
+    previousX !== null && previousX !== undefined && previousX >= nowSeconds &&
+    previousX - nowSeconds <= SAME_TIME_S
+  ) {
+    return x.fill(previousX);
   }
   const recent = previousX !== null && previousX !== undefined &&
     previousX < nowSeconds && nowSeconds - previousX <= SPREAD_WINDOW_S;

@@ -272,7 +272,7 @@ export function loadConfig(env: Env): Config {
       0,
       10 * 365 * 86400,
     ),
-    historyBuckets: integer(env, "OSC_HISTORY_BUCKETS", 4096, 16, 10_000_000),
+    historyBuckets: integer(env, "OSC_HISTORY_BUCKETS", 8192, 16, 10_000_000),
     udpPort: integer(env, "OSC_UDP_PORT", 0, 0, 65535),
     udpHost: env.OSC_UDP_HOST?.trim() || host,
   };

@@ -1,3 +1,4 @@
+import type { ReceiveClock } from "../ingest/receive_time.ts";
 import type { Channels } from "../store/channels.ts";
 import type { Store } from "../store/store.ts";
 import type { Config } from "./config.ts";
@@ -39,4 +40,6 @@ export interface State {
   guesses: RateLimiter;
   /** the ways in besides HTTP (MQTT, UDP): their state and counts */
   ways: WaysIn;
+  /** the receive time of points that come without x */
+  clock: ReceiveClock;
 }

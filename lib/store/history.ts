@@ -18,6 +18,9 @@ import type { Values } from "../shared/ring_buffer.ts";
 /** Fields per bucket: first x/y, last x/y, lowest x/y, highest x/y. */
 const F = 8;
 const FX = 0, FY = 1, LX = 2, LY = 3, NX = 4, NY = 5, MX = 6, MY = 7;
+const ORDER_LOW_FIRST = [FX, NX, MX, LX];
+const ORDER_HIGH_FIRST = [FX, MX, NX, LX];
+const NO_REACH = { before: false, after: false };
 /** Buckets a level allocates first; it doubles as it fills, up to its capacity. */
 const FIRST_ALLOCATION = 64;
 
@@ -104,27 +107,27 @@ export class Level {
 
   /**
    * Appends the points of the buckets overlapping [from, to], in x order: each bucket's first,
-   * its lowest and highest (in the order they came), its last — only those inside [from, to],
-   * or with `whole` all four, for a bucket wider than the reader's columns, whose extremes
-   * stand for all of its time (a bucket cut at the window's edge would lose its peak).
+   * its lowest and highest (in the order they came), its last — those inside [from, to], and
+   * past an end where `reach` says so: a bucket wider than the reader's columns, cut at the
+   * window's edge, would lose the peak that stands for all of its time.
    */
   emit(
     from: number,
     to: number,
     xs: number[],
     ys: number[],
-    whole = false,
+    reach: { before: boolean; after: boolean } = NO_REACH,
   ): void {
     const d = this.#data;
     for (let i = this.firstEndingAtOrAfter(from); i < this.#size; i++) {
       const b = this.at(i);
       if (d[b + FX] > to) break;
       const lowFirst = d[b + NX] <= d[b + MX];
-      const order = lowFirst ? [FX, NX, MX, LX] : [FX, MX, NX, LX];
+      const order = lowFirst ? ORDER_LOW_FIRST : ORDER_HIGH_FIRST;
       for (const f of order) {
         const x = d[b + f];
         const y = d[b + f + 1];
-        if (!whole && (x < from || x > to)) continue;
+        if ((x < from && !reach.before) || (x > to && !reach.after)) continue;
         const n = xs.length;
         // a bucket of one point, or whose first is its lowest, gives that point once
         if (n > 0 && xs[n - 1] === x && ys[n - 1] === y) continue;
@@ -165,41 +168,48 @@ export class History {
     const l0 = this.levels[0];
     if (!l0) return;
     const w = l0.width;
+    // the newest bucket of level 0 in locals: most points land in it
+    let d = l0.data;
+    let key = l0.key;
+    let b = l0.size > 0 ? l0.newest() : -1;
+    let lastX = this.#lastX;
     for (let i = 0; i < x.length; i++) {
       const xi = x[i];
       const yi = y[i];
-      if (xi < this.#lastX) this.clear();
-      this.#lastX = xi;
-      const key = Math.floor(xi / w);
-      const d = l0.data;
-      if (key === l0.key) {
-        const b = l0.newest();
+      if (xi < lastX) {
+        this.clear();
+        key = NaN;
+      }
+      lastX = xi;
+      const k = Math.floor(xi / w);
+      if (k === key) {
         d[b + LX] = xi;
         d[b + LY] = yi;
         if (yi < d[b + NY]) {
           d[b + NX] = xi;
           d[b + NY] = yi;
-        }
-        if (yi > d[b + MY]) {
+        } else if (yi > d[b + MY]) {
           d[b + MX] = xi;
           d[b + MY] = yi;
         }
         continue;
       }
       if (l0.size > 0) this.#close(0);
-      const b = l0.push(key);
-      const e = l0.data;
-      e[b + FX] =
-        e[b + LX] =
-        e[b + NX] =
-        e[b + MX] =
+      b = l0.push(k);
+      d = l0.data;
+      key = k;
+      d[b + FX] =
+        d[b + LX] =
+        d[b + NX] =
+        d[b + MX] =
           xi;
-      e[b + FY] =
-        e[b + LY] =
-        e[b + NY] =
-        e[b + MY] =
+      d[b + FY] =
+        d[b + LY] =
+        d[b + NY] =
+        d[b + MY] =
           yi;
     }
+    this.#lastX = lastX;
   }
 
   clear(): void {

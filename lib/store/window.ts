@@ -46,7 +46,7 @@ interface Source {
     to: number,
     xs: number[],
     ys: number[],
-    whole: boolean,
+    reach: { before: boolean; after: boolean },
   ): void;
 }
 
@@ -90,7 +90,7 @@ function sources(
       resolution: l.width,
       from: l.fromX,
       to: l.toX,
-      emit: (from, to, xs, ys, whole) => l.emit(from, to, xs, ys, whole),
+      emit: (from, to, xs, ys, reach) => l.emit(from, to, xs, ys, reach),
     }));
   const fine = levels.filter((s) => s.resolution <= column).reverse();
   const coarse = levels.filter((s) => s.resolution > column);
@@ -134,33 +134,27 @@ export function readWindow(
     if (open.length === 0) break;
   }
   taken.sort((p, q) => p.piece.from - q.piece.from);
-  let xs: number[] = [];
-  let ys: number[] = [];
-  let whole = false;
+  const xs: number[] = [];
+  const ys: number[] = [];
   for (const { piece, source } of taken) {
+    // a bucket wider than a column reaches past the window's own ends (its peak stands for
+    // all of its time), never into the next piece, which holds that time finer
     const coarse = source.resolution > column;
-    whole ||= coarse;
-    source.emit(piece.from, piece.to, xs, ys, coarse);
+    const start = xs.length;
+    source.emit(piece.from, piece.to, xs, ys, {
+      before: coarse && piece.from === from,
+      after: coarse && piece.to === to,
+    });
+    // a point where two pieces meet comes from both: keep it once
+    if (start > 0 && xs.length > start && xs[start] === xs[start - 1]) {
+      xs.splice(start, 1);
+      ys.splice(start, 1);
+    }
   }
-  // whole buckets reach past their piece, and a point where two pieces meet comes from both:
-  // every point is a sample, so in x order and once each they are still the signal's
-  if (whole || taken.length > 1) [xs, ys] = inOrderOnce(xs, ys);
   const kept = xs.length <= maxPoints
     ? { x: Float64Array.from(xs), y: Float64Array.from(ys) }
     : m4Window(xs, ys, from, to, columns);
   return { ...kept, pieces: taken.map((t) => t.piece), samples: xs.length };
-}
-
-function inOrderOnce(xs: number[], ys: number[]): [number[], number[]] {
-  const order = Array.from(xs.keys()).sort((a, b) => xs[a] - xs[b] || a - b);
-  const x: number[] = [];
-  const y: number[] = [];
-  for (const i of order) {
-    if (x.length > 0 && x[x.length - 1] === xs[i]) continue;
-    x.push(xs[i]);
-    y.push(ys[i]);
-  }
-  return [x, y];
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 } from "./procs.ts";
 import { publishingCase } from "./publishing.ts";
 import { waysInCase } from "./ways_in.ts";
+import { historyCase } from "./history.ts";
 import { storesCase } from "./stores.ts";
 import { ensureWrk, wrk, type WrkResult } from "./wrk.ts";
 import { encodePoints } from "../../lib/shared/wire.ts";
@@ -599,6 +600,18 @@ const cases: [number, () => Promise<void>][] = [
   [8, () => publishingCase({ quick, out, table, fmt, median, ratio })],
   [9, () => pageLatencyCase({ quick, out, table, fmt, ratio, ours })],
   [10, () => waysInCase({ quick, out, table, fmt, median, ratio, ours })],
+  [11, () =>
+    historyCase({
+      quick,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      out,
+      table,
+      fmt,
+      median,
+      ratio,
+      ours,
+    })],
 ];
 for (const [n, run] of cases) {
   if (only && !only.has(n)) continue;
