@@ -84,8 +84,7 @@ export class Channels {
       if (this.#retiredSeq > 0) buffer.resetTo(this.#retiredSeq);
     }
     this.#received += x.length;
-    const seq = buffer.pushBatch(x, y);
-    this.#histories.get(name)?.add(x, y);
+    const seq = this.#push(name, buffer, x, y);
     return { ok: true, seq };
   }
 
@@ -127,10 +126,32 @@ export class Channels {
     const skip = buffer.lastSeq - firstSeq + 1;
     const nx = skip > 0 ? x.slice(skip) : x;
     const ny = skip > 0 ? y.slice(skip) : y;
-    buffer.pushBatch(nx, ny);
-    this.#histories.get(name)?.add(nx, ny);
+    this.#push(name, buffer, nx, ny);
     this.#received += nx.length;
     return { x: nx, y: ny };
+  }
+
+  /**
+   * Pushes a batch into a channel's ring; the points it pushes out go to the history first, so
+   * the history holds what the ring no longer does, never a second copy of what it still does
+   * (a slow channel whose ring reaches back days needs no history at all).
+   */
+  #push(name: string, buffer: RingBuffer, x: Values, y: Values): number {
+    const history = this.#histories.get(name);
+    const out = buffer.size + x.length - buffer.capacity;
+    if (history && out > 0) {
+      let left = Math.min(out, buffer.size);
+      for (const [rx, ry] of buffer.runs()) {
+        if (left <= 0) break;
+        const n = Math.min(left, rx.length);
+        history.add(rx.subarray(0, n), ry.subarray(0, n));
+        left -= n;
+      }
+      // a batch larger than the ring pushes its own first points out at once
+      const own = out - Math.min(out, buffer.size);
+      if (own > 0) history.add(x.slice(0, own), y.slice(0, own));
+    }
+    return buffer.pushBatch(x, y);
   }
 
   /** Forgets every channel: the store that numbered them lost its data and numbers anew. */
@@ -148,9 +169,7 @@ export class Channels {
     buffer.resetTo(Math.max(seq, buffer.lastSeq - kept.x.length));
     if (kept.x.length > 0) buffer.pushBatch(kept.x, kept.y);
     // a clear is the user's: what it removed is gone from the history too
-    const history = this.#histories.get(name);
-    history?.clear();
-    if (kept.x.length > 0) history?.add(kept.x, kept.y);
+    this.#histories.get(name)?.clear();
     return removed;
   }
 }

@@ -1,7 +1,8 @@
 import type { Values } from "../shared/ring_buffer.ts";
 
 /**
- * A channel's long history in bounded memory, beside its full-resolution ring: levels of
+ * A channel's long history in bounded memory, behind its full-resolution ring (it takes the
+ * points the ring pushes out, see channels.ts): levels of
  * buckets, each level a ring of at most `buckets` buckets of one width (1 ms, 10 ms, 100 ms, …
  * powers of ten), aligned at multiples of it. A bucket keeps the first, last, lowest and
  * highest of its points, x and y of each — what M4 keeps — so a picture whose columns are whole
