@@ -1,22 +1,11 @@
 // UDP in Teleplot's format: datagrams from a plain socket to the oscilloscope's OSC_UDP_PORT.
 import assert from "node:assert/strict";
+import { freeUdpPort } from "../tools/bench/procs.ts";
 import { post, send, withServer } from "./helpers.ts";
 import { eventually } from "./stores.ts";
 import { viewer } from "./viewers.ts";
 
 const enc = new TextEncoder();
-
-/** A free UDP port on loopback (bound and released, as freePort does for TCP). */
-function freeUdpPort(): number {
-  const s = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const port = (s.addr as Deno.NetAddr).port;
-  s.close();
-  return port;
-}
 
 async function sendDatagrams(port: number, datagrams: string[]): Promise<void> {
   const s = Deno.listenDatagram({

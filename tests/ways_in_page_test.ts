@@ -2,19 +2,8 @@
 // a plain UDP socket on one side, the page in headless Chromium on the other, reading the values
 // and the status line a person would read.
 import assert from "node:assert/strict";
-import { startMosquitto } from "../tools/bench/procs.ts";
+import { freeUdpPort, startMosquitto } from "../tools/bench/procs.ts";
 import { OUTPUT, withScope } from "./scope_page.ts";
-
-function freeUdpPort(): number {
-  const s = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const port = (s.addr as Deno.NetAddr).port;
-  s.close();
-  return port;
-}
 
 Deno.test("ways in - an MQTT reading and a UDP line show on the page; the status line follows the broker", async () => {
   const broker = await startMosquitto();

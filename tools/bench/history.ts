@@ -3,20 +3,14 @@
 // GET /data windows of it from 10 ms to the whole hour at 2,000 points — the server's own time
 // for each (Server-Timing), where each came from, and, where every sample is still held, whether
 // the picture is the one every sample draws.
-import { type Proc, rssBytes } from "./procs.ts";
+import type { CaseContext } from "./context.ts";
+import { rssBytes } from "./procs.ts";
 import { metric } from "./publishing.ts";
 import { wrk, type WrkResult } from "./wrk.ts";
 
-interface Ctx {
-  quick: boolean;
+interface Ctx extends CaseContext {
   seconds: number;
   rounds: number;
-  out: (line?: string) => void;
-  table: (head: string[], rows: (string | number)[][]) => void;
-  fmt: (n: number, digits?: number) => string;
-  median: (values: number[]) => number;
-  ratio: (a: number, b: number) => string;
-  ours: (env?: Record<string, string>) => Promise<Proc>;
 }
 
 const RATE = 10_000;

@@ -8,6 +8,34 @@ export function freePort(): number {
   return port;
 }
 
+/** A free loopback UDP port: bound, read, released (the same as freePort, for datagrams). */
+export function freeUdpPort(): number {
+  const s = Deno.listenDatagram({
+    transport: "udp",
+    hostname: "127.0.0.1",
+    port: 0,
+  });
+  const { port } = s.addr as Deno.NetAddr;
+  s.close();
+  return port;
+}
+
+/** Sends `sig` to a child (gone already is fine) and waits for it, then runs `after`. */
+function signaller(
+  child: Deno.ChildProcess,
+  after: () => Promise<void> = () => Promise.resolve(),
+): (sig: Deno.Signal) => Promise<void> {
+  return async (sig) => {
+    try {
+      child.kill(sig);
+    } catch {
+      // already gone
+    }
+    await child.status;
+    await after();
+  };
+}
+
 export interface Proc {
   pid: number;
   port: number;
@@ -153,14 +181,7 @@ export async function startRedis(
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  const signal = async (sig: Deno.Signal) => {
-    try {
-      child.kill(sig);
-    } catch {
-      // already gone
-    }
-    await child.status;
-  };
+  const signal = signaller(child);
   return {
     pid: child.pid,
     port,
@@ -243,15 +264,10 @@ export async function startMosquitto(
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  const signal = async (sig: Deno.Signal) => {
-    try {
-      child.kill(sig);
-    } catch {
-      // already gone
-    }
-    await child.status;
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  };
+  const signal = signaller(
+    child,
+    () => Deno.remove(dir, { recursive: true }).catch(() => {}),
+  );
   return {
     pid: child.pid,
     port,

@@ -4,17 +4,10 @@
 // and the time until a viewer on /ws parses it, on this process's clock.
 import mqtt from "mqtt";
 import { metric } from "./publishing.ts";
-import { freePort, type Proc, startMosquitto } from "./procs.ts";
+import type { CaseContext } from "./context.ts";
+import { freePort, startMosquitto } from "./procs.ts";
 
-interface Ctx {
-  quick: boolean;
-  out: (line?: string) => void;
-  table: (head: string[], rows: (string | number)[][]) => void;
-  fmt: (n: number, digits?: number) => string;
-  median: (values: number[]) => number;
-  ratio: (a: number, b: number) => string;
-  ours: (env?: Record<string, string>) => Promise<Proc>;
-}
+type Ctx = CaseContext;
 
 const IN_FLIGHT = 8;
 const COLUMN = 1000;
