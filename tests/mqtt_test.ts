@@ -222,3 +222,42 @@ Deno.test("mqtt - credentials in the URL: a wrong password shows why on the stat
     await broker.stop();
   }
 });
+
+Deno.test("mqtt - a message that arrives while the store (redis) is down is held, unacknowledged, and stored once it is back", async () => {
+  const broker = await startMosquitto();
+  let redis = await startRedis();
+  const { dir, port } = redis;
+  const server = await startOscilloscope({
+    OSC_STORE: "redis",
+    OSC_REDIS_URL: redis.url,
+    OSC_MQTT_URL: broker.url,
+  });
+  try {
+    await until(async () =>
+      assert.equal(await mqttState(server.base), "connected")
+    );
+    await pub(broker.port, "osc/held", '{"x":1,"y":10}');
+    await until(async () =>
+      assert.deepEqual(await channelY(server.base, "held"), [10])
+    );
+    await redis.stop();
+    await until(async () =>
+      assert.equal((await send(`${server.base}/healthz`)).status, 503)
+    );
+    // the broker takes them (QoS 1 to the broker); the server cannot store them yet
+    await pub(broker.port, "osc/held", '{"x":2,"y":20}');
+    await pub(broker.port, "osc/held", '{"x":3,"y":30}');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(await channelY(server.base, "held"), [10]);
+    redis = await startRedis({ dir, port });
+    await until(
+      async () =>
+        assert.deepEqual(await channelY(server.base, "held"), [10, 20, 30]),
+      15_000,
+    );
+  } finally {
+    await server.stop();
+    await Promise.all([broker.stop(), redis.stop()]);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
