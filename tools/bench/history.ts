@@ -3,6 +3,7 @@
 // GET /data windows of it from 10 ms to the whole hour at 2,000 points — the server's own time
 // for each (Server-Timing), where each came from, and, where every sample is still held, whether
 // the picture is the one every sample draws.
+import { launchChromium } from "../browser.ts";
 import type { CaseContext } from "./context.ts";
 import { rssBytes } from "./procs.ts";
 import { metric } from "./publishing.ts";
@@ -209,7 +210,84 @@ export async function historyCase(ctx: Ctx): Promise<void> {
     ], windowRows);
     out("Target: ≤ 20 ms server time for any window.");
     out();
+    await zoomSteps(ctx, server.base, seconds);
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * In headless Chromium: the view stopped at the newest 10 ms, then zoomed out by 2× a key press
+ * ("-") to the whole hour and back in ("+"). Each press that needs the server's history fetches
+ * a window; the page marks the answer and the frame that shows it (performance marks), and the
+ * frames between them are counted at 60 Hz.
+ */
+async function zoomSteps(ctx: Ctx, base: string, seconds: number) {
+  const { out, fmt, median } = ctx;
+  const browser = await launchChromium();
+  const page = await browser.newPage({
+    viewport: { width: 1280, height: 720 },
+  });
+  const delays: number[] = [];
+  let steps = 0;
+  try {
+    await page.goto(base + "/");
+    await page.locator(".conn[data-state=live]").waitFor({ timeout: 10_000 });
+    await page.locator("[data-overview][aria-valuemax]").waitFor({
+      timeout: 10_000,
+    });
+    await page.locator(".measure tr").first().waitFor({ timeout: 10_000 });
+    // stop at the newest stretch, then narrow it to about 10 ms
+    const strip = (await page.locator("[data-overview]").boundingBox())!;
+    await page.mouse.click(
+      strip.x + strip.width - 2,
+      strip.y + strip.height / 2,
+    );
+    await page.locator(".held").waitFor({ timeout: 5000 });
+    for (let i = 0; i < 12; i++) await page.keyboard.press("+");
+    const presses = Math.ceil(Math.log2(seconds / 0.01));
+    for (
+      const key of [...Array(presses).fill("-"), ...Array(presses).fill("+")]
+    ) {
+      const before = await page.evaluate(() =>
+        performance.getEntriesByName("osc:window-shown").length
+      );
+      await page.keyboard.press(key);
+      steps++;
+      // a window the page holds itself needs no fetch: nothing to time for it
+      const shown = await page.waitForFunction(
+        (n) => performance.getEntriesByName("osc:window-shown").length > n,
+        before,
+        { timeout: 3000 },
+      ).then(() => true, () => false);
+      if (!shown) continue;
+      await page.waitForTimeout(150);
+      const pairs = await page.evaluate(() => {
+        const a = performance.getEntriesByName("osc:window-answer").map((e) =>
+          e.startTime
+        );
+        const s = performance.getEntriesByName("osc:window-shown").map((e) =>
+          e.startTime
+        );
+        return { a, s };
+      });
+      // each answer, and the first frame shown at or after it
+      const last = pairs.a.at(-1)!;
+      const frame = pairs.s.find((t) => t >= last);
+      if (frame !== undefined) delays.push(frame - last);
+    }
+  } finally {
+    await browser.close();
+  }
+  const sorted = [...delays].sort((a, b) => a - b);
+  out(
+    `Zooming in headless Chromium from the newest 10 ms out to the whole ${
+      seconds / 60
+    } min and back, 2× a key press (${steps} presses, ${delays.length} fetched a window): from the window's answer to the frame that shows it, p50 ${
+      fmt(median(delays), 1)
+    } ms, worst ${fmt(sorted.at(-1) ?? NaN, 1)} ms (${
+      fmt((sorted.at(-1) ?? NaN) / (1000 / 60), 1)
+    } frames at 60 Hz). Target: within two frames.`,
+  );
+  out();
 }
