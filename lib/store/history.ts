@@ -77,8 +77,8 @@ export class Level {
     return this.newest();
   }
 
+  /** Forgets every bucket; the memory stays, for a sender whose x steps back often. */
   clear(): void {
-    this.#data = new Float64Array(0);
     this.#head = 0;
     this.#size = 0;
     this.key = NaN;
@@ -149,9 +149,14 @@ export class Level {
   }
 }
 
+/** Ascending points a history waits for after x stepped back, before it takes them again. */
+const RESUME_POINTS = 10_000;
+
 export class History {
   readonly levels: Level[];
   #lastX = -Infinity;
+  // points still to pass, ascending, before the history takes them again
+  #waiting = 0;
 
   constructor(readonly options: HistoryOptions) {
     this.levels = options.widths.map((w) => new Level(w, options.buckets));
@@ -164,7 +169,12 @@ export class History {
     return n;
   }
 
-  /** Takes a batch (x ascending; a step back starts the history afresh). */
+  /**
+   * Takes a batch (x ascending). A step back starts the history afresh, and it waits for
+   * RESUME_POINTS ascending points before it takes any again: a sender whose x restarts with
+   * every batch (a sample index) has no time order to summarise, and rebuilding buckets for
+   * each batch halved its ingest.
+   */
   add(x: Values, y: Values): void {
     const l0 = this.levels[0];
     if (!l0) return;
@@ -179,9 +189,14 @@ export class History {
       const yi = y[i];
       if (xi < lastX) {
         this.clear();
+        this.#waiting = RESUME_POINTS;
         key = NaN;
       }
       lastX = xi;
+      if (this.#waiting > 0) {
+        this.#waiting--;
+        continue;
+      }
       const k = Math.floor(xi / w);
       if (k === key) {
         d[b + LX] = xi;

@@ -323,7 +323,7 @@ async function fanOut(): Promise<void> {
     "Latency from POST sent to the point parsed by a viewer (10 probe viewers time every point; the",
   );
   out(
-    "rest receive), publishing in 10 ms batches; coalescing tick 16 ms included.",
+    "rest receive), publishing in 10 ms batches; the coalescing tick (4 ms, and 64 µs a viewer: 64 ms at 1000) included.",
   );
   out();
   const counts = quick ? [1] : [1, 100, 1000];
