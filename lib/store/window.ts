@@ -111,24 +111,29 @@ export function readWindow(
 ): WindowAnswer {
   const columns = Math.max(1, Math.floor(maxPoints / 4));
   const column = (to - from) / columns;
-  let open: [number, number][] = [[from, to]];
+  // the stretches no source has given yet; an end `cut` is where a taken piece begins or ends
+  type Open = { a: number; b: number; aCut: boolean; bCut: boolean };
+  let open: Open[] = [{ a: from, b: to, aCut: false, bCut: false }];
   const taken: { piece: WindowPiece; source: Source }[] = [];
   for (const source of sources(buffer, history, column)) {
-    const still: [number, number][] = [];
-    for (const [a, b] of open) {
-      const lo = Math.max(a, source.from);
-      const hi = Math.min(b, source.to);
-      // an end shared with a piece taken already is no piece of its own
-      if (lo > hi || (lo === hi && a < b)) {
-        still.push([a, b]);
+    const still: Open[] = [];
+    for (const o of open) {
+      const lo = Math.max(o.a, source.from);
+      const hi = Math.min(o.b, source.to);
+      // a source that only touches a taken piece's end adds nothing (that point is taken); a
+      // source of one point inside the window is a piece
+      const touching = lo === hi &&
+        ((lo === o.a && o.aCut) || (hi === o.b && o.bCut));
+      if (lo > hi || touching) {
+        still.push(o);
         continue;
       }
       taken.push({
         piece: { from: lo, to: hi, resolution: source.resolution },
         source,
       });
-      if (a < lo) still.push([a, lo]);
-      if (hi < b) still.push([hi, b]);
+      if (o.a < lo) still.push({ a: o.a, b: lo, aCut: o.aCut, bCut: true });
+      if (hi < o.b) still.push({ a: hi, b: o.b, aCut: true, bCut: o.bCut });
     }
     open = still;
     if (open.length === 0) break;

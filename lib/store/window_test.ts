@@ -94,3 +94,11 @@ Deno.test("window - asking for as many points as the window holds gets every one
   assert.equal(w.samples, 601);
   assert.equal(readWindow(ring, history, 89.9995, 90.5995, 601).x.length, 601);
 });
+
+Deno.test("window - a channel of one point inside the window answers that point", () => {
+  const ring = new RingBuffer(10);
+  ring.pushBatch([12.34], [56.78]);
+  const w = readWindow(ring, null, 0, 100, 2000);
+  assert.deepEqual([...w.x], [12.34]);
+  assert.deepEqual(w.pieces, [{ from: 12.34, to: 12.34, resolution: 0 }]);
+});
