@@ -99,6 +99,12 @@ export class HistoryFill {
     | { from: number; to: number; channels: Record<string, WindowChannel> }
     | null = null;
   #filled = new Map<string, Filled>();
+  #cache: {
+    answer: unknown;
+    key: string;
+    source: Map<string, RingBuffer>;
+    record: Map<string, RingBuffer>;
+  } | null = null;
   /** per channel, what of the drawn record came from the history's buckets */
   readonly summarised = new Map<string, Summarised>();
 
@@ -133,6 +139,14 @@ export class HistoryFill {
       this.#ask(key, w.from, w.to, columns * 4);
     }
     if (this.#answer === null) return s;
+    // the same answer on the same records: the same result, without a frame's allocations
+    const cache = this.#cache;
+    if (
+      cache !== null && cache.answer === this.#answer && cache.key === key &&
+      cache.source === s.record
+    ) {
+      return { ...s, record: cache.record };
+    }
     const record = new Map<string, RingBuffer>();
     let changed = false;
     this.summarised.clear();
@@ -157,18 +171,21 @@ export class HistoryFill {
         changed = true;
       }
       record.set(name, filled.ring);
+      // what of the screen came from the server: from buckets, or every sample cut to the
+      // screen's resolution (the whole of it is on its way)
       const oldestHeld = ring.size > 0 ? ring.xAt(0) : Infinity;
-      const coarse = answer.resolution.filter((p) =>
-        p.resolution > 0 && p.from < oldestHeld && p.to >= w.from &&
-        p.from <= w.to
+      const older = answer.resolution.filter((p) =>
+        p.from < oldestHeld && p.to >= w.from && p.from <= w.to
       );
-      if (coarse.length > 0) {
+      const cut = answer.samples > answer.x.length;
+      if (older.length > 0 && (cut || older.some((p) => p.resolution > 0))) {
         this.summarised.set(name, {
-          toX: Math.min(oldestHeld, Math.max(...coarse.map((p) => p.to))),
-          resolution: Math.max(...coarse.map((p) => p.resolution)),
+          toX: Math.min(oldestHeld, Math.max(...older.map((p) => p.to))),
+          resolution: Math.max(...older.map((p) => p.resolution)),
         });
       }
     }
+    this.#cache = { answer: this.#answer, key, source: s.record, record };
     return { ...s, record, changed: s.changed || changed };
   }
 
@@ -183,6 +200,7 @@ export class HistoryFill {
     this.#key = "";
     this.#asked = "";
     this.#filled.clear();
+    this.#cache = null;
     this.summarised.clear();
   }
 

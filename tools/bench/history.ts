@@ -245,7 +245,9 @@ async function zoomSteps(ctx: Ctx, base: string, seconds: number) {
     );
     await page.locator(".held").waitFor({ timeout: 5000 });
     for (let i = 0; i < 12; i++) await page.keyboard.press("+");
-    const presses = Math.ceil(Math.log2(seconds / 0.01));
+    // the quick run (CI's smoke) tries a few steps only: a step the page holds itself waits
+    // out the timeout below
+    const presses = ctx.quick ? 3 : Math.ceil(Math.log2(seconds / 0.01));
     for (
       const key of [...Array(presses).fill("-"), ...Array(presses).fill("+")]
     ) {
