@@ -16,6 +16,7 @@ import {
 } from "./procs.ts";
 import { publishingCase } from "./publishing.ts";
 import { waysInCase } from "./ways_in.ts";
+import type { CaseContext } from "./context.ts";
 import { historyCase } from "./history.ts";
 import { storesCase } from "./stores.ts";
 import { ensureWrk, wrk, type WrkResult } from "./wrk.ts";
@@ -575,6 +576,9 @@ out(
   }Z. \`deno task bench\` regenerates this file.`,
 );
 out();
+// what every case gets; the timed ones also how long and how often to measure
+const context: CaseContext = { quick, out, table, fmt, median, ratio, ours };
+const timed = { ...context, seconds: SECONDS, rounds: ROUNDS };
 const cases: [number, () => Promise<void>][] = [
   [1, singlePoint],
   [2, batchIngest],
@@ -584,34 +588,15 @@ const cases: [number, () => Promise<void>][] = [
   [6, () => Promise.resolve(wireFormat())],
   [7, () =>
     storesCase({
-      quick,
-      seconds: SECONDS,
-      rounds: ROUNDS,
-      out,
-      table,
-      fmt,
-      median,
-      ratio,
-      ours,
+      ...timed,
       wrk: (url, body, opts) => wrk(url, body, opts),
       publish,
       startViewers: (base, count) => startViewers(base, count),
     })],
-  [8, () => publishingCase({ quick, out, table, fmt, median, ratio })],
-  [9, () => pageLatencyCase({ quick, out, table, fmt, ratio, ours })],
-  [10, () => waysInCase({ quick, out, table, fmt, median, ratio, ours })],
-  [11, () =>
-    historyCase({
-      quick,
-      seconds: SECONDS,
-      rounds: ROUNDS,
-      out,
-      table,
-      fmt,
-      median,
-      ratio,
-      ours,
-    })],
+  [8, () => publishingCase(context)],
+  [9, () => pageLatencyCase(context)],
+  [10, () => waysInCase(context)],
+  [11, () => historyCase(timed)],
 ];
 for (const [n, run] of cases) {
   if (only && !only.has(n)) continue;

@@ -20,6 +20,25 @@ export function freeUdpPort(): number {
   return port;
 }
 
+/**
+ * Waits until `ready` says a just-started child takes connections (an error counts as not yet);
+ * after 10 s the child is killed and the start fails, naming `what`.
+ */
+async function startedWhen(
+  child: Deno.ChildProcess,
+  what: string,
+  ready: () => Promise<boolean>,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await ready().catch(() => false))) {
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`${what} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Sends `sig` to a child (gone already is fine) and waits for it, then runs `after`. */
 function signaller(
   child: Deno.ChildProcess,
@@ -161,26 +180,18 @@ export async function startRedis(
     stdout: "null",
     stderr: "null",
   }).spawn();
-  const deadline = Date.now() + 10_000;
-  for (;;) {
+  await startedWhen(child, `redis-server on port ${port}`, async () => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
     try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
       await conn.write(new TextEncoder().encode("PING\r\n"));
       const buf = new Uint8Array(64);
       const n = await conn.read(buf);
+      return new TextDecoder().decode(buf.subarray(0, n ?? 0)).includes("PONG");
+    } finally {
       conn.close();
-      if (new TextDecoder().decode(buf.subarray(0, n ?? 0)).includes("PONG")) {
-        break;
-      }
-    } catch {
-      // not listening yet
     }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`redis-server did not start on port ${port}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  });
+
   const signal = signaller(child);
   return {
     pid: child.pid,
@@ -250,20 +261,11 @@ export async function startMosquitto(
     stdout: "null",
     stderr: "null",
   }).spawn();
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      conn.close();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill("SIGKILL");
-        throw new Error(`mosquitto did not start on port ${port}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  await startedWhen(child, `mosquitto on port ${port}`, async () => {
+    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+    return true;
+  });
+
   const signal = signaller(
     child,
     () => Deno.remove(dir, { recursive: true }).catch(() => {}),

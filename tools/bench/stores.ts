@@ -1,19 +1,13 @@
 // Case 7: what each storage backend costs. The same server with OSC_STORE=memory, kv (a local
 // Deno KV file) and redis (Debian's redis-server on loopback), measured in turn each round: a
 // single-point and a 100-point-batch ingest with wrk, and the latency from POST to a viewer.
+import type { CaseContext } from "./context.ts";
 import { type Proc, startRedis } from "./procs.ts";
 import type { WrkResult } from "./wrk.ts";
 
-interface Ctx {
-  quick: boolean;
+interface Ctx extends CaseContext {
   seconds: number;
   rounds: number;
-  out: (line?: string) => void;
-  table: (head: string[], rows: (string | number)[][]) => void;
-  fmt: (n: number, digits?: number) => string;
-  median: (values: number[]) => number;
-  ratio: (a: number, b: number) => string;
-  ours: (env?: Record<string, string>) => Promise<Proc>;
   wrk: (
     url: string,
     body: string,
