@@ -192,7 +192,7 @@ const reporter = setInterval(() => {
     say(
       `sent ${sent.points} points (${
         [...sent.channels].join(", ")
-      }) from ${sent.lines} lines in ${sent.posts} POSTs, last ${sent.last}`,
+      }) in ${sent.posts} POSTs, last ${sent.last}; read ${sent.lines} lines`,
     );
   }
   if (batcher.overflowed > 0) {
