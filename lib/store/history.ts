@@ -240,7 +240,9 @@ export class History {
     const from = this.levels[k];
     const s = from.data;
     const b = from.newest();
-    const key = Math.floor(s[b + FX] / up.width);
+    // from the bucket numbers, not from x: floor(x / 0.01) and floor(x / 0.001) do not nest
+    // exactly in binary floating point, and a level's bucket must lie within one above it
+    const key = Math.floor(from.key / Math.round(up.width / from.width));
     if (key === up.key) {
       const d = up.data;
       const u = up.newest();
