@@ -2,7 +2,7 @@
 // Deno KV file) and redis (Debian's redis-server on loopback), measured in turn each round: a
 // single-point and a 100-point-batch ingest with wrk, and the latency from POST to a viewer.
 import type { CaseContext } from "./context.ts";
-import { type Proc, startRedis } from "./procs.ts";
+import { startRedis } from "./procs.ts";
 import type { WrkResult } from "./wrk.ts";
 
 interface Ctx extends CaseContext {
