@@ -322,16 +322,53 @@ Deno.test({
         let drawn = 0;
         let differ = 0;
         let worst = 0;
+        // the joining page rolls on the 1-2-5 grid its snapshot's buckets nest in, the live one
+        // on two slots per pixel, a fraction of a pixel apart: each edge of a column is held to
+        // the range the live page's edges span a column either side (on a slope, or on the
+        // line up to a spike, half a column moves an edge), and every spike of the live page
+        // must stand as high within a column of it. A notch in the band or a lost spike does not.
+        const within = (edge: number[], x: number, want: number) => {
+          let lo = Infinity;
+          let hi = -Infinity;
+          for (let dx = -1; dx <= 1; dx++) {
+            const v = edge[x + dx];
+            if (v === undefined || v === -1) continue;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+          }
+          return want < lo ? lo - want : want > hi ? want - hi : 0;
+        };
+        let spikes = 0;
+        let lostSpikes = 0;
         for (let x = 0; x < a.top.length; x++) {
           if (a.top[x] === -1 && b.top[x] === -1) continue;
           drawn++;
           const d = Math.max(
-            Math.abs(a.top[x] - b.top[x]),
-            Math.abs(a.bottom[x] - b.bottom[x]),
+            within(a.top, x, b.top[x]),
+            within(a.bottom, x, b.bottom[x]),
           );
           worst = Math.max(worst, d);
           if (d > 1) differ++;
+          // a spike's peak: the live page's highest row within three columns, far above the band
+          const around = Math.min(a.top[x - 3] ?? -1, a.top[x + 3] ?? -1);
+          const peak = Math.min(
+            ...a.top.slice(Math.max(0, x - 3), x + 4).filter((v) => v !== -1),
+          );
+          if (
+            around !== -1 && a.top[x] !== -1 && a.top[x] === peak &&
+            a.top[x] < around - 20
+          ) {
+            spikes++;
+            const tallest = Math.min(
+              ...[-1, 0, 1].map((dx) => b.top[x + dx] ?? Infinity).filter((
+                v,
+              ) => v !== -1),
+            );
+            if (tallest > a.top[x] + 1) lostSpikes++;
+          }
         }
+        assert.ok(spikes >= 5, `the live page shows its spikes (${spikes})`);
+        assert.equal(lostSpikes, 0, "every spike stands as high after joining");
         console.log(
           `m4: ${held} points, ${drawn} columns drawn, ${differ} differ by more than 1 px, worst ${worst} px`,
         );

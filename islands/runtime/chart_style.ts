@@ -60,8 +60,12 @@ export function createScopeChart(
       borderColor: "#1d2833",
       minBarSpacing: 0.01,
       rightOffset: 0,
-      fixLeftEdge: true,
-      fixRightEdge: true,
+      // the range is set whole by each draw, over the grid's slots; a trace's newest point
+      // moving along them must not scroll it, and the right edge is the grid's last slot, not
+      // the last one holding a point (which would shift it, and repaint the chart, each frame)
+      shiftVisibleRangeOnNewBar: false,
+      fixLeftEdge: false,
+      fixRightEdge: false,
       lockVisibleTimeRangeOnResize: true,
       // draw a level of ticks whole or not at all: evenly spaced divisions (see XScaleBehavior)
       uniformDistribution: true,

@@ -26,7 +26,9 @@ import {
 } from "./chart_style.ts";
 import { type Readout, readoutAt } from "./crosshair_readout.ts";
 import { type ChannelDraw, TraceSeries } from "./trace_series.ts";
+import { TraceLayer } from "./trace_layer.ts";
 import type { XWindow } from "../../lib/scope/timebase.ts";
+import { rollGrid } from "../../lib/scope/roll_grid.ts";
 
 export type { XWindow };
 
@@ -57,12 +59,18 @@ export class LiveChart {
   /** x that the axis shows as 0: the trigger point in a triggered view, else 0 */
   #origin = 0;
   readonly #behavior = new XScaleBehavior(() => this.#view);
+  /** the dense traces, drawn over the pane by columns */
+  readonly #layer: TraceLayer;
+  /** the plot area changed size since the last draw */
+  #resized = false;
 
   constructor(
     readonly element: HTMLElement,
     onReadout: (r: Readout | null) => void,
   ) {
     this.chart = createScopeChart(element, this.#behavior);
+    this.#layer = new TraceLayer(this.chart);
+    this.chart.timeScale().subscribeSizeChange(() => (this.#resized = true));
     // the first series on the price scale sets the axis labels' format, so it gets formatY too
     this.#slots = this.chart.addSeries(LineSeries, {
       visible: false,
@@ -117,7 +125,9 @@ export class LiveChart {
     origin = 0,
   ): void {
     this.#drawn = channels;
-    // the incremental decimators count absolute x: a shifted axis is drawn from the window
+    this.#resized = false;
+    // the incremental decimators count absolute x: a shifted axis is drawn from the window,
+    // but for a rolling one, which counts back from its right edge (set below)
     if (window === null || follow) origin = 0;
     this.#origin = origin;
     let xMin = Infinity;
@@ -133,6 +143,8 @@ export class LiveChart {
     }
     const width = Math.max(100, this.element.clientWidth);
     let grid: Grid;
+    /** the grid the axis labels: the sampling grid, or in a rolling view the same slots counted back from its right edge */
+    let shown: Grid;
     if (window === null) {
       // a little room right of the newest point, so it and its marker are not cut by the axis
       const pad = xMax > xMin ? (xMax / 2 - xMin / 2) * 0.03 : 0;
@@ -141,31 +153,51 @@ export class LiveChart {
         Number.isFinite(xMax + pad) ? xMax + pad : xMax,
         this.slotCount(),
       );
+      shown = grid;
+    } else if (follow) {
+      // a rolling screen counts time back from its right edge, as a bench scope's roll does:
+      // its slots keep their labels while the trace moves under them, so the axes, the grid
+      // and the chart's index of slots stay as they are (nothing of the chart repaints), and
+      // the slot count is fixed by the span, not by where the window's ends fall between slots.
+      // A joining page's reduced snapshot holds the extremes of buckets that nest in a 1-2-5
+      // grid (the server's), which only such a grid draws as they were: it rolls on one until
+      // the reduced points have left its record.
+      grid = rollGrid(
+        window,
+        this.chart.timeScale().width() || this.element.clientWidth,
+        !reducedIn(channels, window),
+      );
+      shown = { ...grid, first: 1 - grid.slots };
+      origin = slotX(grid, grid.slots - 1);
+      this.#origin = origin;
     } else {
       grid = makeGrid(
         window.from - origin,
         window.to - origin,
         this.slotCount(),
       );
+      shown = grid;
     }
     // the plot area, without the price axis; the chart lays out labels ~75 px apart at most
     const plotWidth = this.chart.timeScale().width() || width;
-    const tick = tickStep(grid, plotWidth, 100);
+    const tick = tickStep(shown, plotWidth, 100);
     if (tick.step !== this.#view.tick.step) {
       // tick weights are computed once per slot value and kept while the value stays on the
       // scale, by any series: drop every series' points so all of them get the new weights
       this.#clearAll();
     }
-    const clock = origin !== 0
+    const clock = origin !== 0 || shown !== grid
       ? false
       : xMin === Infinity
       ? this.#view.clock
       : looksLikeEpochSeconds(xMin, xMax);
-    this.#view = { grid, tick, clock };
-    const key = `${grid.first}/${grid.step}/${grid.slots}`;
+    this.#view = { grid: shown, tick, clock };
+    const key = `${shown.first}/${shown.step}/${shown.slots}`;
     if (key !== this.#gridKey) {
-      const slots: WhitespaceData<number>[] = new Array(grid.slots);
-      for (let i = 0; i < grid.slots; i++) slots[i] = { time: slotX(grid, i) };
+      const slots: WhitespaceData<number>[] = new Array(shown.slots);
+      for (let i = 0; i < shown.slots; i++) {
+        slots[i] = { time: slotX(shown, i) };
+      }
       this.#slots.setData(slots);
       this.#gridKey = key;
     }
@@ -190,16 +222,28 @@ export class LiveChart {
         grid,
         values,
         window === null || follow ? null : window,
-        origin,
+        follow ? 0 : origin,
+        shown,
       );
     }
-    // only a range that differs: setting the same one again invalidates the whole chart, which
-    // then repaints every canvas in a frame whose traces did not change
-    const ts = this.chart.timeScale();
-    const range = ts.getVisibleLogicalRange();
-    if (range === null || range.from !== 0 || range.to !== grid.slots - 1) {
-      ts.setVisibleLogicalRange({ from: 0, to: grid.slots - 1 });
-    }
+    this.#keepRange();
+    // now, with the mapping on screen; a chart told of a change repaints next frame and
+    // renders the layer again with its new mapping
+    this.#layer.render(grid);
+  }
+
+  /**
+   * On a frame that draws nothing new: moves the last-value labels that are due, and says
+   * whether the plot area changed size since the last draw (a price axis that grew for wider
+   * labels), which a rolling grid of two slots a pixel has to be drawn again for.
+   */
+  settle(): boolean {
+    let moved = false;
+    for (const trace of this.#traces.values()) moved = trace.settle() || moved;
+    if (moved) this.#keepRange();
+    const resized = this.#resized;
+    this.#resized = false;
+    return resized;
   }
 
   /** Shows the trigger level as a dashed line on `name`'s scale, or hides it (null). */
@@ -253,11 +297,31 @@ export class LiveChart {
 
   /** The chart as one canvas, for a PNG. */
   screenshot(): HTMLCanvasElement {
-    return this.chart.takeScreenshot();
+    const shot = this.chart.takeScreenshot();
+    // the pane is the chart's top left; the layer is as many device pixels as its canvas
+    this.#layer.render();
+    shot.getContext("2d")?.drawImage(this.#layer.canvas, 0, 0);
+    return shot;
   }
 
   dispose(): void {
+    this.#layer.dispose();
     this.chart.remove();
+  }
+
+  /**
+   * Puts the grid's slots back across the plot: the chart keeps its range relative to the last
+   * point of any series, so a series' one point moving along the slots moves the range too.
+   * Only a range that differs: setting the same one again invalidates the whole chart, which
+   * then repaints every canvas in a frame whose traces did not change.
+   */
+  #keepRange(): void {
+    const slots = this.#view.grid.slots;
+    const ts = this.chart.timeScale();
+    const range = ts.getVisibleLogicalRange();
+    if (range === null || range.from !== 0 || range.to !== slots - 1) {
+      ts.setVisibleLogicalRange({ from: 0, to: slots - 1 });
+    }
   }
 
   #xMapping(): { grid: Grid; c0: number; perSlot: number } | null {
@@ -273,7 +337,7 @@ export class LiveChart {
   #trace(c: ChannelDraw): TraceSeries {
     let trace = this.#traces.get(c.name);
     if (!trace) {
-      trace = new TraceSeries(this.chart, c.color);
+      trace = new TraceSeries(this.chart, c.name, c.color, this.#layer);
       this.#traces.set(c.name, trace);
     }
     return trace;
@@ -288,6 +352,7 @@ export class LiveChart {
       if (this.#trigger?.name === name) this.#trigger = null;
       this.chart.removeSeries(trace.series);
       this.#traces.delete(name);
+      this.#layer.delete(name);
     }
   }
 
@@ -306,6 +371,14 @@ export class LiveChart {
       scaleMargins: { top: margin, bottom: margin },
     });
   }
+}
+
+/** Whether a visible channel still holds reduced snapshot points (its oldest) inside `window`. */
+function reducedIn(channels: ChannelDraw[], window: XWindow): boolean {
+  return channels.some((c) =>
+    c.visible && c.ring.size > 0 &&
+    c.reducedToX >= Math.max(window.from, c.ring.xAt(0))
+  );
 }
 
 /** Grid slots for a chart `widthPx` CSS pixels wide (what /ws?slots= asks snapshots for). */

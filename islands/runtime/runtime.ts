@@ -151,6 +151,7 @@ export function startScope(opts: {
       ring,
       visible: !v.hidden.includes(name),
       fixed: v.vertical[name] ?? null,
+      reducedToX: feed.traces.get(name)?.reducedToX ?? -Infinity,
     }));
 
   /** A shared link's zoom or stop, once its data has had time to arrive. */
@@ -212,6 +213,7 @@ export function startScope(opts: {
   const draw = (s: Shown, v: ViewState, redraw: boolean, now: number) => {
     const changed = s.changed || redraw;
     if (!changed) {
+      if (v.view === "yt" && chart.settle()) viewDirty = true;
       if (marksStale && v.view === "yt") placeMarks(s, v);
       marksStale = false;
       return;

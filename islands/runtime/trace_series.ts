@@ -1,6 +1,8 @@
 import {
+  type AutoscaleInfo,
   type IChartApiBase,
   type ISeriesApi,
+  type ISeriesPrimitive,
   type LineData,
   LineSeries,
 } from "lightweight-charts";
@@ -11,7 +13,12 @@ import { resampleMinMax } from "../../lib/scope/resample.ts";
 import type { RingBuffer } from "../../lib/shared/ring_buffer.ts";
 import { DIVISIONS_Y } from "../../lib/scope/timebase.ts";
 import { priceFormat } from "./chart_style.ts";
-import { TraceColumns } from "./trace_columns.ts";
+import { stickyRange } from "./trace_columns.ts";
+import type { TraceLayer } from "./trace_layer.ts";
+
+// the last-value label of a dense trace is a readout: a few times a second is as fast as anyone
+// reads it, and each change repaints the whole chart
+const LABEL_MS = 250;
 
 /** A fixed vertical setting: `voltsPerDiv` y units per division, the trace moved up by `offset`. */
 export interface Vertical {
@@ -27,17 +34,27 @@ export interface ChannelDraw {
   visible: boolean;
   /** a fixed scale, or null to share the autoscaled axis with the other auto channels */
   fixed: Vertical | null;
+  /** x up to which the ring holds a reduced snapshot's bucket extremes (-Infinity: none) */
+  reducedToX: number;
 }
 
 /**
  * A channel's line series on the chart, and what keeps its redraws cheap: the decimator that
  * resamples it incrementally, and the style, scale and visibility last applied, so a setting
- * that did not change costs no call into the chart.
+ * that did not change costs no call into the chart. A dense trace is drawn by the trace layer;
+ * its series then holds only the newest point (for the last-value label and the price scale),
+ * and the chart hears of a new frame only when its autoscaled range moves or the label is due.
  */
 export class TraceSeries {
   readonly series: ISeriesApi<"Line", number>;
-  /** what draws the trace while it is dense, in place of the series' own line */
-  readonly #columns: TraceColumns;
+  /** the slot values' range, the autoscale's source while the layer draws the trace */
+  #range: { min: number; max: number } | null = null;
+  /** the newest point the series was given, and when */
+  #anchorTime = NaN;
+  #anchorValue = NaN;
+  #anchorAtMs = -Infinity;
+  /** the newest slot of a dense trace, which the series' one point moves to on the beat */
+  #label: { time: number; value: number } | null = null;
   #decimator = new Decimator();
   /** the ring the decimator has counted: a different one (a capture) needs a fresh count */
   #ring: RingBuffer | null = null;
@@ -52,10 +69,15 @@ export class TraceSeries {
   /** the grid and slot values the series holds now, to see that a draw would change nothing */
   #heldGrid = "";
   #held = new Float64Array(0);
-  /** the series holds one point, the newest, while its columns draw the trace */
+  /** the series holds one point, the newest, while the layer draws the trace */
   #anchored = false;
 
-  constructor(readonly chart: IChartApiBase<number>, color: string) {
+  constructor(
+    readonly chart: IChartApiBase<number>,
+    readonly name: string,
+    readonly color: string,
+    readonly layer: TraceLayer,
+  ) {
     this.series = chart.addSeries(LineSeries, {
       color,
       lineWidth: 2,
@@ -68,8 +90,13 @@ export class TraceSeries {
         this.series?.priceScale().getVisibleRange() ?? null
       ),
     });
-    this.#columns = new TraceColumns(color);
-    this.series.attachPrimitive(this.#columns);
+    const autoscale: ISeriesPrimitive<number> = {
+      autoscaleInfo: (): AutoscaleInfo | null =>
+        this.#range === null ? null : {
+          priceRange: { minValue: this.#range.min, maxValue: this.#range.max },
+        },
+    };
+    this.series.attachPrimitive(autoscale);
   }
 
   /** Shows or hides the series, calling into the chart only on a change. */
@@ -77,6 +104,16 @@ export class TraceSeries {
     if (visible === this.#visible) return;
     this.series.applyOptions({ visible });
     this.#visible = visible;
+    if (!visible) this.#layered(false);
+    // shown again, the next draw gives the layer its values
+    this.#drawnKey = "";
+    this.#heldGrid = "";
+  }
+
+  /** Hands the layer the slot values (dense) or takes the trace off it. */
+  #layered(on: boolean): void {
+    this.layer.set(this.name, this.color, this.series, on ? this.#held : null);
+    if (!on) this.#range = null;
   }
 
   /** Puts the channel on the shared autoscaled axis, or on a fixed range of its own. */
@@ -107,8 +144,9 @@ export class TraceSeries {
 
   /**
    * Resamples `ring` onto `grid` through `values` (one entry per slot) and hands the points to
-   * the series. `window` null draws the ring's newest points with the incremental decimator;
-   * otherwise the samples in that x range, moved left by `origin` onto the grid.
+   * the series or the layer. `window` null draws the ring's newest points with the incremental
+   * decimator; otherwise the samples in that x range, moved left by `origin` onto the grid.
+   * `shown` is the grid the axis labels (slot i at its x), when it counts from elsewhere.
    */
   draw(
     ring: RingBuffer,
@@ -116,6 +154,7 @@ export class TraceSeries {
     values: Float64Array,
     window: { from: number; to: number } | null,
     origin: number,
+    shown: Grid = grid,
   ): void {
     if (this.#ring !== ring) {
       this.#decimator = new Decimator();
@@ -125,7 +164,7 @@ export class TraceSeries {
     // a channel that got no points since it was drawn, on the same grid and window: its
     // picture is the one on screen (a still reference trace beside a live one costs nothing)
     const key =
-      `${grid.first}/${grid.step}/${grid.slots}/${window?.from}/${window?.to}/${origin}/${ring.lastSeq}/${ring.size}`;
+      `${grid.first}/${grid.step}/${grid.slots}/${shown.first}/${window?.from}/${window?.to}/${origin}/${ring.lastSeq}/${ring.size}`;
     if (key === this.#drawnKey) return;
     this.#drawnKey = key;
     if (window === null) {
@@ -141,7 +180,7 @@ export class TraceSeries {
     // new points that left every slot as it was (a bucket's min and max already reached, the
     // usual case for a periodic signal between two buckets): the same picture, so no setData,
     // and the chart, with nothing invalidated, paints nothing either
-    const gridKey = `${grid.first}/${grid.step}/${grid.slots}`;
+    const gridKey = `${grid.first}/${grid.step}/${grid.slots}/${shown.first}`;
     if (gridKey === this.#heldGrid && sameValues(values, this.#held)) return;
     this.#heldGrid = gridKey;
     if (this.#held.length !== values.length) {
@@ -150,11 +189,15 @@ export class TraceSeries {
     this.#held.set(values);
     let count = 0;
     let last = -1;
+    let min = Infinity;
+    let max = -Infinity;
     for (let i = 0; i < values.length; i++) {
-      if (!Number.isNaN(values[i])) {
-        count++;
-        last = i;
-      }
+      const v = values[i];
+      if (Number.isNaN(v)) continue;
+      count++;
+      last = i;
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
     // sparse traces get dots so single samples stay visible; dense ones a 1 px line, which
     // software-rendered canvases draw several times faster than 2 px over a min/max zigzag
@@ -168,45 +211,77 @@ export class TraceSeries {
       this.series.applyOptions({
         pointMarkersVisible: style === "dots",
         pointMarkersRadius: 2.5,
-        lineWidth: style === "thin" ? 1 : 2,
-        // a dense trace's 1 px line is drawn as pixel columns, the same pixels for less
+        lineWidth: 2,
+        // a dense trace is drawn by the layer, the same pixels for less
         lineVisible: style !== "thin",
       });
       this.#style = style;
     }
     this.#empty = count === 0;
     if (style === "thin") {
-      this.#columns.show(this.#held);
-      // the columns draw the trace and give the autoscale its range; the series holds only its
-      // newest point, for the last-value label and the price mapping. Every setData rebuilds
-      // the chart's index of all the grid's slots, so a point moved with pop and update costs
-      // a fraction of one: at 4 channels it was the biggest part of the page's script
-      const anchor = { time: slotX(grid, last), value: values[last] };
-      if (wasThin && this.#anchored) {
-        this.series.pop(1);
-        this.series.update(anchor);
-      } else {
-        this.series.setData([anchor]);
-      }
-      this.#anchored = true;
+      this.#layered(true);
+      // the layer draws the trace and the autoscale takes its range from the values; the series
+      // holds only its newest point. Every setData rebuilds the chart's index of all the grid's
+      // slots, so a point moved with pop and update costs a fraction of one; and the chart is
+      // told only when what it shows moves: its range at once, its label a few times a second
+      const range = stickyRange(this.#range, { min, max });
+      const moved = range !== this.#range;
+      this.#range = range;
+      this.#label = { time: slotX(shown, last), value: values[last] };
+      if (!wasThin) this.#anchored = false;
+      this.settle(moved);
       return;
     }
-    this.#columns.show(null);
+    this.#layered(false);
     this.#anchored = false;
+    this.#label = null;
     const data: LineData<number>[] = [];
     for (let i = 0; i < values.length; i++) {
       if (!Number.isNaN(values[i])) {
-        data.push({ time: slotX(grid, i), value: values[i] });
+        data.push({ time: slotX(shown, i), value: values[i] });
       }
     }
     this.series.setData(data);
   }
 
+  /**
+   * Moves the series' one point, and with it the last-value label, to the trace's newest slot:
+   * on a beat all traces share, so their labels move in one repaint of the chart, or at once
+   * with `now` (the autoscaled range moved). Called on frames that draw nothing new as well, so
+   * a label is never left behind when the data stops. Returns whether the point moved.
+   */
+  settle(now = false): boolean {
+    const p = this.#label;
+    if (p === null) return false;
+    const same = this.#anchored && p.time === this.#anchorTime &&
+      p.value === this.#anchorValue;
+    const ms = performance.now();
+    if (!now) {
+      if (same) return false;
+      const due = Math.floor(ms / LABEL_MS) !==
+        Math.floor(this.#anchorAtMs / LABEL_MS);
+      if (this.#anchored && !due) return false;
+    }
+    if (!this.#anchored) {
+      this.series.setData([p]);
+    } else {
+      // replaced in place (pop and update), not setData: see draw
+      if (!same) this.series.pop(1);
+      this.series.update(p);
+    }
+    this.#anchorTime = p.time;
+    this.#anchorValue = p.value;
+    this.#anchorAtMs = ms;
+    this.#anchored = true;
+    return true;
+  }
+
   /** Drops every point (the next draw sets them again). */
   clear(): void {
     this.series.setData([]);
-    this.#columns.show(null);
+    this.#layered(false);
     this.#anchored = false;
+    this.#label = null;
     this.#empty = true;
     this.#drawnKey = "";
     this.#heldGrid = "";
@@ -225,10 +300,13 @@ export class TraceSeries {
   }
 }
 
-/** Slot for slot the same values, NaN (an empty slot) equal to NaN. */
+/**
+ * Slot for slot the same values, NaN (an empty slot) equal to NaN. From the right: that is where
+ * a live trace's new points change it.
+ */
 function sameValues(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
+  for (let i = a.length - 1; i >= 0; i--) {
     if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
       return false;
     }

@@ -76,8 +76,11 @@ export class XScaleBehavior implements IHorzScaleBehavior<number> {
   formatHorzItem(item: InternalHorzScaleItem): string {
     return this.#format(item as unknown as number, 1);
   }
+  /** A tick's label: the tick's own value, which the slot carrying it may sit beside. */
   formatTickmark(mark: TickMark): string {
-    return this.#format(mark.time as unknown as number, 0);
+    const { tick } = this.view();
+    const x = mark.time as unknown as number;
+    return this.#format(Math.round(x / tick.step) * tick.step, 0);
   }
   maxTickMarkWeight(marks: TimeMark[]): TickMarkWeightValue {
     let max = marks[0].weight;
@@ -89,7 +92,9 @@ export class XScaleBehavior implements IHorzScaleBehavior<number> {
     startIndex: number,
   ): void {
     const { grid, tick } = this.view();
-    const tolerance = grid.step / 4;
+    // the slot nearest each tick carries it: a rolling grid's step is not a 1-2-5 value, so
+    // its slots fall beside the ticks (within half a slot, a quarter of a pixel)
+    const tolerance = grid.step / 2;
     for (let i = startIndex; i < points.length; i++) {
       const x = points[i].time as unknown as number;
       const k = Math.round(x / tick.step);
