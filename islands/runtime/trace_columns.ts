@@ -13,13 +13,19 @@ export interface ColumnMap {
   vpr: number;
 }
 
+/** How a trace is drawn: the line's width and the half-size of a square marker at each point (0: none), in CSS pixels. */
+export interface TraceStyle {
+  lineWidth: number;
+  marker: number;
+}
+
 /**
- * A dense trace as one filled rectangle per device pixel column, over the rows a 1 px line
- * through the slot values (min, max, min, …) crosses in that column: the line's picture, at a
- * fraction of its cost. A software-rendered canvas strokes a zigzag of thousands of
- * near-vertical segments several times slower than it fills the same pixels as whole-pixel
- * rectangles. Each column covers the rows the line's segments cross in it, so a stretch between
- * two far-apart points is the line the series would draw there.
+ * A trace as one filled rectangle per device pixel column, over the rows a line through the
+ * slot values (min, max, min, …) crosses in that column: the line's picture, at a fraction of
+ * its cost. A software-rendered canvas strokes a zigzag of thousands of near-vertical segments
+ * several times slower than it fills the same pixels as whole-pixel rectangles. Each column
+ * covers the rows the line's segments cross in it, so a stretch between two far-apart points is
+ * the line the series would draw there; a marker adds its square around each point.
  *
  * Writes column c's rectangle as rows `top[c]` to `top[c] + height[c]` (height 0: nothing in
  * that column) for the slots `from..to` of `values` (NaN: an empty slot), for `columns` columns.
@@ -34,12 +40,24 @@ export function columnRows(
   top: Int32Array,
   height: Int32Array,
   scratch: { lo: Float32Array; hi: Float32Array },
+  style: TraceStyle = { lineWidth: 1, marker: 0 },
 ): void {
   const lo = scratch.lo.fill(Infinity, 0, columns);
   const hi = scratch.hi.fill(-Infinity, 0, columns);
-  // a 1 px line covers half a pixel either side of its path, across as well as up: each device
+  // a line covers half its width either side of its path, across as well as up: each device
   // pixel column gets the rows of the path within that reach of it
-  const reach = map.hpr / 2;
+  const reach = (map.hpr * style.lineWidth) / 2;
+  const mx = map.hpr * style.marker;
+  const my = map.vpr * style.marker;
+  /** A marker's square around (x, y). */
+  const mark = (x: number, y: number) => {
+    const first = Math.max(0, Math.floor(x - mx));
+    const last = Math.min(columns - 1, Math.floor(x + mx));
+    for (let c = first; c <= last; c++) {
+      if (y - my < lo[c]) lo[c] = y - my;
+      if (y + my > hi[c]) hi[c] = y + my;
+    }
+  };
   /** Rows from y at xa to y2 at xb (xa <= xb) into the columns they reach. */
   const cover = (xa: number, y: number, xb: number, y2: number) => {
     const first = Math.max(0, Math.floor(xa - reach));
@@ -65,10 +83,11 @@ export function columnRows(
     const y = (map.y0 + (v - map.p0) * map.perValue) * map.vpr;
     if (Number.isNaN(px)) cover(x, y, x, y);
     else cover(px, py, x, y);
+    if (mx > 0) mark(x, y);
     px = x;
     py = y;
   }
-  const half = map.vpr / 2;
+  const half = (map.vpr * style.lineWidth) / 2;
   for (let c = 0; c < columns; c++) {
     if (!(lo[c] <= hi[c])) {
       top[c] = 0;

@@ -4,7 +4,11 @@ import type {
   IPrimitivePaneView,
   ISeriesApi,
 } from "lightweight-charts";
-import { type ColumnMap, columnRows } from "./trace_columns.ts";
+import {
+  type ColumnMap,
+  columnRows,
+  type TraceStyle,
+} from "./trace_columns.ts";
 import type { Grid } from "../../lib/shared/grid.ts";
 
 /** A dense trace the layer draws: its colour, the series whose price scale places it, its slots. */
@@ -13,6 +17,7 @@ interface Layered {
   series: ISeriesApi<"Line", number>;
   /** one value per grid slot (NaN: none); null draws nothing */
   values: Float64Array | null;
+  style: TraceStyle;
   /** where the last render put its values (a change of scale draws everything again) */
   yKey: string;
   /** the rectangle drawn in each device column now, and the one the next render wants */
@@ -70,10 +75,12 @@ export class TraceLayer {
     color: string,
     series: ISeriesApi<"Line", number>,
     values: Float64Array | null,
+    style: TraceStyle = { lineWidth: 1, marker: 0 },
   ): void {
     const t = this.#traces.get(name);
     if (t) {
       t.values = values;
+      t.style = style;
       return;
     }
     if (values === null) return;
@@ -82,6 +89,7 @@ export class TraceLayer {
       color,
       series,
       values,
+      style,
       yKey: "",
       top: empty(),
       height: empty(),
@@ -156,8 +164,9 @@ export class TraceLayer {
         t.nextTop,
         t.nextHeight,
         this.#scratch,
+        t.style,
       );
-      key += `${name}\n${t.color}\n`;
+      key += `${name}\n${t.color}\n${t.style.lineWidth}/${t.style.marker}\n`;
       drawn.push(t);
     }
     if (key !== this.#drawnKey) full = true;

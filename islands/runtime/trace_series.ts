@@ -3,7 +3,6 @@ import {
   type IChartApiBase,
   type ISeriesApi,
   type ISeriesPrimitive,
-  type LineData,
   LineSeries,
 } from "lightweight-charts";
 import { Decimator } from "../../lib/scope/decimator.ts";
@@ -13,10 +12,17 @@ import { resampleMinMax } from "../../lib/scope/resample.ts";
 import type { RingBuffer } from "../../lib/shared/ring_buffer.ts";
 import { DIVISIONS_Y } from "../../lib/scope/timebase.ts";
 import { priceFormat } from "./chart_style.ts";
-import { stickyRange } from "./trace_columns.ts";
+import { stickyRange, type TraceStyle } from "./trace_columns.ts";
 import type { TraceLayer } from "./trace_layer.ts";
 
-// the last-value label of a dense trace is a readout: a few times a second is as fast as anyone
+// a 1 px line where the trace is dense, 2 px where it is not, and markers on single samples
+const STYLES: Record<"dots" | "thick" | "thin", TraceStyle> = {
+  dots: { lineWidth: 2, marker: 2 },
+  thick: { lineWidth: 2, marker: 0 },
+  thin: { lineWidth: 1, marker: 0 },
+};
+
+// the last-value label of a trace is a readout: a few times a second is as fast as anyone
 // reads it, and each change repaints the whole chart
 const LABEL_MS = 250;
 
@@ -39,34 +45,32 @@ export interface ChannelDraw {
 }
 
 /**
- * A channel's line series on the chart, and what keeps its redraws cheap: the decimator that
- * resamples it incrementally, and the style, scale and visibility last applied, so a setting
- * that did not change costs no call into the chart. A dense trace is drawn by the trace layer;
- * its series then holds only the newest point (for the last-value label and the price scale),
- * and the chart hears of a new frame only when its autoscaled range moves or the label is due.
+ * A channel on the chart: its slot values, resampled by a decimator that counts only new
+ * points, handed to the trace layer to draw; and a line series that holds only the newest point
+ * (the last-value label and the channel's price scale), told of a frame only when its autoscaled
+ * range moves or its label is due. The scale and visibility last applied are kept, so a setting
+ * that did not change costs no call into the chart.
  */
 export class TraceSeries {
   readonly series: ISeriesApi<"Line", number>;
-  /** the slot values' range, the autoscale's source while the layer draws the trace */
+  /** the slot values' range, the autoscale's source */
   #range: { min: number; max: number } | null = null;
   /** the newest point the series was given, and when */
   #anchorTime = NaN;
   #anchorValue = NaN;
   #anchorAtMs = -Infinity;
-  /** the newest slot of a dense trace, which the series' one point moves to on the beat */
+  /** the trace's newest slot, which the series' one point moves to on the beat */
   #label: { time: number; value: number } | null = null;
   #decimator = new Decimator();
   /** the ring the decimator has counted: a different one (a capture) needs a fresh count */
   #ring: RingBuffer | null = null;
-  /** the drawing style last applied: dots, thick or thin */
-  #style = "";
   /** the price scale and fixed range last applied */
   #scaleKey = "right";
   #visible = true;
   #empty = true;
   /** what the last draw was of: the same ring unchanged on the same grid draws nothing new */
   #drawnKey = "";
-  /** the grid and slot values the series holds now, to see that a draw would change nothing */
+  /** the grid and slot values the layer holds now, to see that a draw would change nothing */
   #heldGrid = "";
   #held = new Float64Array(0);
   /** the series holds one point, the newest, while the layer draws the trace */
@@ -81,6 +85,9 @@ export class TraceSeries {
     this.series = chart.addSeries(LineSeries, {
       color,
       lineWidth: 2,
+      // the layer draws the trace; the series is its label and its price scale
+      lineVisible: false,
+      pointMarkersVisible: false,
       priceLineVisible: false,
       lastValueVisible: true,
       crosshairMarkerVisible: false,
@@ -110,9 +117,15 @@ export class TraceSeries {
     this.#heldGrid = "";
   }
 
-  /** Hands the layer the slot values (dense) or takes the trace off it. */
-  #layered(on: boolean): void {
-    this.layer.set(this.name, this.color, this.series, on ? this.#held : null);
+  /** Hands the layer the slot values to draw in `style`, or takes the trace off it. */
+  #layered(on: boolean, style?: TraceStyle): void {
+    this.layer.set(
+      this.name,
+      this.color,
+      this.series,
+      on ? this.#held : null,
+      style,
+    );
     if (!on) this.#range = null;
   }
 
@@ -206,42 +219,24 @@ export class TraceSeries {
       : count * 4 < grid.slots
       ? "thick"
       : "thin";
-    const wasThin = this.#style === "thin";
-    if (style !== this.#style) {
-      this.series.applyOptions({
-        pointMarkersVisible: style === "dots",
-        pointMarkersRadius: 2.5,
-        lineWidth: 2,
-        // a dense trace is drawn by the layer, the same pixels for less
-        lineVisible: style !== "thin",
-      });
-      this.#style = style;
-    }
     this.#empty = count === 0;
-    if (style === "thin") {
-      this.#layered(true);
-      // the layer draws the trace and the autoscale takes its range from the values; the series
-      // holds only its newest point. Every setData rebuilds the chart's index of all the grid's
-      // slots, so a point moved with pop and update costs a fraction of one; and the chart is
-      // told only when what it shows moves: its range at once, its label a few times a second
-      const range = stickyRange(this.#range, { min, max });
-      const moved = range !== this.#range;
-      this.#range = range;
-      this.#label = { time: slotX(shown, last), value: values[last] };
-      if (!wasThin) this.#anchored = false;
-      this.settle(moved);
+    // the layer draws the trace in the frame its data arrives, whatever its style, and the
+    // autoscale takes its range from the values; the series holds only its newest point, for
+    // the last-value label and the price mapping. The chart, which paints in a frame of its own,
+    // is told only when what it shows moves: its range at once, its label a few times a second
+    this.#layered(true, STYLES[style]);
+    if (count === 0) {
+      if (this.#anchored) this.series.setData([]);
+      this.#anchored = false;
+      this.#label = null;
+      this.#range = null;
       return;
     }
-    this.#layered(false);
-    this.#anchored = false;
-    this.#label = null;
-    const data: LineData<number>[] = [];
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isNaN(values[i])) {
-        data.push({ time: slotX(shown, i), value: values[i] });
-      }
-    }
-    this.series.setData(data);
+    const range = stickyRange(this.#range, { min, max });
+    const moved = range !== this.#range;
+    this.#range = range;
+    this.#label = { time: slotX(shown, last), value: values[last] };
+    this.settle(moved);
   }
 
   /**
