@@ -43,15 +43,24 @@ export function commonNewestX(
   return until;
 }
 
+// a fitted timebase holds while the record outgrows it by up to this fraction, and gives way
+// to a smaller one only when the record fits that with this much to spare
+const FIT_GROW = 0.01;
+const FIT_SHRINK = 0.05;
+
 /**
  * "Fit all" on a real timebase: the smallest 1-2-5 time/div whose ten divisions hold every
  * visible point, ending at the newest, so the knob reads 500 ms/div rather than ≈412 ms/div.
- * Null while nothing has an x extent.
+ * `held` is the time/div fitted last: a full buffer whose span sits at a 1-2-5 boundary (20,000
+ * points at 100,000/s is 0.2 s, give or take the senders' jitter) keeps it rather than flip
+ * between two timebases every frame; while it holds, up to 1 % of the oldest points may be past
+ * the left edge. Null while nothing has an x extent.
  */
 export function fitWindow(
   records: Map<string, RingBuffer>,
   hidden: readonly string[],
-): XWindow | null {
+  held: number | null = null,
+): (XWindow & { perDiv: number }) | null {
   let first = Infinity;
   let last = -Infinity;
   for (const [name, ring] of records) {
@@ -60,8 +69,15 @@ export function fitWindow(
     last = Math.max(last, ring.xAt(ring.size - 1));
   }
   if (!(last > first)) return null;
-  const perDiv = niceStep((last - first) / DIVISIONS_X).step;
-  return { from: last - perDiv * DIVISIONS_X, to: last };
+  const raw = (last - first) / DIVISIONS_X;
+  let perDiv = niceStep(raw).step;
+  if (held !== null && perDiv !== held) {
+    const keep = perDiv > held
+      ? raw <= held * (1 + FIT_GROW)
+      : raw > perDiv * (1 - FIT_SHRINK);
+    if (keep) perDiv = held;
+  }
+  return { from: last - perDiv * DIVISIONS_X, to: last, perDiv };
 }
 
 /** What the front panel's status badge says. */
@@ -123,6 +139,8 @@ export class Acquisition {
     changed: true,
   };
   /** a capture being held (stop, single, zoom), with the window it was taken with */
+  /** the time/div "fit all" chose last, which it keeps at a 1-2-5 boundary (see fitWindow) */
+  #fitted: number | null = null;
   #held: { record: Map<string, RingBuffer>; window: XWindow | null } | null =
     null;
   #wasRunning = true;
@@ -237,7 +255,9 @@ export class Acquisition {
         }
         if (lastX > -Infinity) window = { from: lastX - span, to: lastX };
       } else {
-        window = fitWindow(live, view.hidden);
+        const fit = fitWindow(live, view.hidden, this.#fitted);
+        this.#fitted = fit?.perDiv ?? null;
+        window = fit === null ? null : { from: fit.from, to: fit.to };
       }
       return this.#show({
         record: live,

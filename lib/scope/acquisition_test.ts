@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Acquisition } from "./acquisition.ts";
+import { Acquisition, fitWindow } from "./acquisition.ts";
+import { RingBuffer } from "../shared/ring_buffer.ts";
 import { Trace } from "./trace.ts";
 import { defaultView, type ViewState } from "./view_state.ts";
 
@@ -122,4 +123,29 @@ Deno.test("acquisition - a triggered sweep ends where a lagging channel has samp
     16,
   );
   assert.ok(later.window !== null && later.window.to > 2.6);
+});
+
+Deno.test("fit window - a buffer whose span sits at a 1-2-5 boundary keeps one timebase", () => {
+  const ring = (span: number) => {
+    const r = new RingBuffer(10);
+    r.pushBatch(new Float64Array([100, 100 + span]), new Float64Array([0, 0]));
+    return new Map([["a", r]]);
+  };
+  // without a timebase held, a hair over 0.2 s is 50 ms/div, a hair under 20 ms/div
+  assert.equal(fitWindow(ring(0.2000004), [])!.perDiv, 0.05);
+  assert.equal(fitWindow(ring(0.1999996), [])!.perDiv, 0.02);
+  // held at 20 ms/div, the jitter around 0.2 s keeps it
+  let held = 0.02;
+  for (const span of [0.2000004, 0.1999996, 0.2001, 0.19999, 0.2019]) {
+    const w = fitWindow(ring(span), [], held)!;
+    assert.equal(w.perDiv, 0.02, `span ${span}`);
+    assert.equal(w.to, 100 + span);
+    held = w.perDiv;
+  }
+  // a record that really outgrew it gets the next timebase, and keeps that in turn
+  held = fitWindow(ring(0.203), [], held)!.perDiv;
+  assert.equal(held, 0.05);
+  assert.equal(fitWindow(ring(0.1995), [], held)!.perDiv, 0.05);
+  // and one that shrank well inside the smaller one gets that back
+  assert.equal(fitWindow(ring(0.18), [], held)!.perDiv, 0.02);
 });
