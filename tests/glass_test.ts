@@ -327,6 +327,9 @@ Deno.test({
       const yPixels = await pngPixels(page, bytes, "#d1b3ff");
       assert.ok(xPixels > 200, `x cursors in the PNG: ${xPixels} pixels`);
       assert.ok(yPixels > 200, `y cursors in the PNG: ${yPixels} pixels`);
+      // and the trace, which is drawn on a canvas of its own over the chart's
+      const trace = await pngPixels(page, bytes, TRACE_COLORS[0]);
+      assert.ok(trace > 1000, `the trace in the PNG: ${trace} pixels`);
       assert.deepEqual(errors, []);
     });
   },
