@@ -36,11 +36,12 @@ export type { XWindow };
 const SLOTS_PER_PX = 2;
 
 /**
- * The chart: one line series per channel over an invisible series of whitespace that holds every
- * grid slot, so the horizontal scale is uniform in x. Each `draw()` resamples the traces onto a
- * grid as wide as the chart, so its cost follows the chart's width, not the points held. A draw
- * shows everything held (`window` null) or a window of x: the newest span (roll, incremental),
- * a triggered sweep, a zoomed range or a frozen capture.
+ * The chart: one line series per channel (its label and price scale) over an invisible series of
+ * whitespace that holds every grid slot, so the horizontal scale is uniform in x, and the trace
+ * layer that draws the traces over its pane. Each `draw()` resamples the traces onto a grid as
+ * wide as the chart, so its cost follows the chart's width, not the points held. A draw shows
+ * everything held (`window` null) or a window of x: the newest span (roll, incremental, counted
+ * back from its right edge), a triggered sweep, a zoomed range or a frozen capture.
  */
 export class LiveChart {
   readonly chart: IChartApiBase<number>;
@@ -59,7 +60,7 @@ export class LiveChart {
   /** x that the axis shows as 0: the trigger point in a triggered view, else 0 */
   #origin = 0;
   readonly #behavior = new XScaleBehavior(() => this.#view);
-  /** the dense traces, drawn over the pane by columns */
+  /** the traces, drawn over the pane by columns */
   readonly #layer: TraceLayer;
   /** the plot area changed size since the last draw */
   #resized = false;

@@ -11,7 +11,7 @@ import {
 } from "./trace_columns.ts";
 import type { Grid } from "../../lib/shared/grid.ts";
 
-/** A dense trace the layer draws: its colour, the series whose price scale places it, its slots. */
+/** A trace the layer draws: its colour, the series whose price scale places it, its slots. */
 interface Layered {
   color: string;
   series: ISeriesApi<"Line", number>;
@@ -28,7 +28,7 @@ interface Layered {
 }
 
 /**
- * The dense traces, on a canvas of their own between the chart pane's canvas and its crosshair
+ * The traces, on a canvas of their own between the chart pane's canvas and its crosshair
  * canvas, drawn column by column: a render compares each device column's rectangles with the
  * ones on the canvas and touches only the columns that differ. A rolling screen then costs the
  * few columns its new points and its shift change (a solid band that shifts changes none of
@@ -37,7 +37,8 @@ interface Layered {
  * the chart's six canvases at 60 Hz were most of a rolling page's main thread.
  *
  * The chart's own paint renders the layer again (a pane primitive), so a change of scale is
- * drawn with the mapping the axes show in the same frame.
+ * drawn with the mapping the axes show in the same frame. Drawn in the frame a point arrives,
+ * where a series would wait for the chart's own animation frame, the next one.
  */
 export class TraceLayer {
   readonly canvas: HTMLCanvasElement;
