@@ -17,6 +17,14 @@ function layerPixels(page: Page): Promise<number[]> {
   });
 }
 
+/** The layer canvas's size in device pixels, as "WxH". */
+function layerSize(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>("canvas.trace-layer")!;
+    return `${c.width}x${c.height}`;
+  });
+}
+
 /** Posts `seconds` of two channels at `rate` points/s each, in 20 ms batches, x on the clock. */
 async function stream(base: string, seconds: number, rate: number) {
   const start = performance.now();
@@ -53,29 +61,32 @@ Deno.test({
     await withServer({ OSC_PUBLISH_RATE: "0" }, async (base) => {
       const browser = await launchChromium();
       try {
-        const page = await browser.newPage({
-          viewport: { width: 1280, height: 720 },
-        });
-        await page.goto(base + "/?roll=1&t=0.2");
-        await page.locator(".conn[data-state=live]").waitFor();
-        // 2 s/screen at 1,000 points/s: the window moves about a pixel a frame
-        await stream(base, 3, 1000);
-        await page.waitForTimeout(400);
-        const rolled = await layerPixels(page);
-        await page.screenshot({
+        // 2 s a screen, and fixed scales, so another page with the same data maps y the same
+        // (an autoscaled range depends on what a page has seen)
+        const url = base + "/?roll=1&t=0.2&y.wave=0.5,0&y.square=0.5,0";
+        const viewport = { width: 1280, height: 720 };
+        const rolling = await browser.newPage({ viewport });
+        await rolling.goto(url);
+        await rolling.locator(".conn[data-state=live]").waitFor();
+        // at 1,000 points/s the window moves about a pixel a frame; 2.4 s, so a page that joins
+        // afterwards gets every sample (no reduced snapshot)
+        await stream(base, 2.4, 1000);
+        // the last frames drawn, and the labels' last move (a beat later)
+        await rolling.waitForTimeout(1000);
+        await rolling.screenshot({
           path: new URL("layer-rolled.png", OUTPUT).pathname,
         });
+        const rolled = await layerPixels(rolling);
         const lit = rolled.filter((v, i) => i % 4 === 3 && v > 0).length;
         assert.ok(lit > 5000, `the traces are on the layer (${lit} pixels)`);
 
-        // a channel off and on again: the same data, grid and scale, drawn whole
-        const chip = page.getByRole("button", { name: /^Channel square/ });
-        await chip.click();
-        await page.waitForTimeout(300);
-        await chip.click();
-        await page.waitForTimeout(400);
-        const whole = await layerPixels(page);
-        assert.equal(whole.length, rolled.length, "the same canvas size");
+        // a page that joins now draws the same data whole, at once
+        const joined = await browser.newPage({ viewport });
+        await joined.goto(url);
+        await joined.locator(".conn[data-state=live]").waitFor();
+        await joined.waitForTimeout(1000);
+        assert.equal(await layerSize(joined), await layerSize(rolling));
+        const whole = await layerPixels(joined);
         let differ = 0;
         for (let i = 0; i < whole.length; i += 4) {
           if (

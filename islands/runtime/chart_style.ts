@@ -54,6 +54,10 @@ export function createScopeChart(
     },
     rightPriceScale: {
       borderColor: "#1d2833",
+      // room for a label such as -0.154324 from the start: an axis that widens for a longer
+      // label narrows the plot, which redraws the whole screen (and two pages showing the same
+      // data would lay out differently for what each had shown before)
+      minimumWidth: 88,
       scaleMargins: { top: AUTO_MARGIN, bottom: AUTO_MARGIN },
     },
     timeScale: {
