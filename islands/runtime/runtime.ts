@@ -114,6 +114,8 @@ export function startScope(opts: {
   // a draw since the current animation frame began, and a draw queued for the next microtask
   let drawnThisFrame = false;
   let soon = false;
+  // the first points draw as they arrive, whatever the frame drew before them (an empty screen)
+  let shownData = false;
   const disconnect = model.port.connect({
     // the chart owns the x window; before its first draw there is none
     window: () => (drawn ? chart.shown() : null),
@@ -173,7 +175,11 @@ export function startScope(opts: {
 
   /** The Y-T screen: traces, then the marks over them. */
   const drawYT = (s: Shown, v: ViewState) => {
+    // an empty screen stays as the chart first painted it: the first points are drawn sooner
+    // for not waiting behind repaints of nothing
+    if (!shownData && s.record.size === 0) return;
     chart.draw(channelDraws(s, v), s.window, s.follow, s.origin);
+    if (s.record.size > 0) shownData = true;
     drawn = true;
     if (answerToShow) {
       answerToShow = false;
@@ -305,11 +311,11 @@ export function startScope(opts: {
    * runs before the chart's paint (one draw per frame, however many messages arrive).
    */
   const drawSoon = () => {
-    if (drawnThisFrame || soon) return;
+    if ((drawnThisFrame && shownData) || soon) return;
     soon = true;
     queueMicrotask(() => {
       soon = false;
-      if (!drawnThisFrame) step();
+      if (!drawnThisFrame || !shownData) step();
     });
   };
 
