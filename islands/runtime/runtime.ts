@@ -334,6 +334,7 @@ export function startScope(opts: {
     applyLinkedView(now);
     const v = model.view.value;
     const hadData = dataDirty;
+    const firstData = !shownData;
     const redraw = viewDirty || sized;
     dataDirty = false;
     viewDirty = false;
@@ -375,7 +376,8 @@ export function startScope(opts: {
     }
     updateLegend(now);
     if (hadData || redraw || shown?.changed) measureDue = true;
-    if (shown) updateReadouts(shown, v, now);
+    // the frame that first shows points is not held up for measuring them: that is the next one
+    if (shown && !(firstData && shownData)) updateReadouts(shown, v, now);
   };
   frame = requestAnimationFrame(loop);
   // the grid has as many slots as the chart has pixels: a new width needs a new grid
