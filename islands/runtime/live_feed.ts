@@ -130,8 +130,13 @@ export class LiveFeed {
       this.#waiting.delete(msg.channel);
       const reduced = "reduced" in msg && msg.reduced === true;
       trace.replace(msg.seq, msg.x, msg.y, reduced);
-      // drawn at once from the extremes; measured from every sample once they are here
-      if (reduced) void this.#refine(msg.channel, trace, generation);
+      // drawn at once from the extremes; measured from every sample once they are here, asked
+      // for after the frame that shows the extremes (its download and swap would delay it)
+      if (reduced) {
+        requestAnimationFrame(() =>
+          setTimeout(() => void this.#refine(msg.channel, trace, generation), 0)
+        );
+      }
     } else if (msg.type === "clear") {
       trace.clear(msg.seq);
     } else if (trace.append(msg.seq, msg.x, msg.y) === "gap") {
