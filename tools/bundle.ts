@@ -12,7 +12,7 @@ const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     "--quiet",
     "--platform",
     "browser",
-    "--minify",
+    ...(Deno.env.get("NOMINIFY") ? [] : ["--minify"]),
     "--sourcemap=linked",
     "-o",
     out,

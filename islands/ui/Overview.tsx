@@ -1,11 +1,13 @@
+import { formatClock } from "../../lib/shared/grid.ts";
 import { formatSI } from "../../lib/scope/si.ts";
 import type { ScopeModel } from "../state/model.ts";
 
-/** A time for a label: the clock for epoch seconds, SI seconds for anything else. */
+/**
+ * A time for a label: the clock for epoch seconds (as the x axis writes it; the locale's time
+ * format would load ICU's data, some 16 ms, on the page's first frames), SI seconds otherwise.
+ */
 function timeText(x: number): string {
-  return x > 1e9
-    ? new Date(x * 1000).toLocaleTimeString([], { hour12: false })
-    : formatSI(x, "s");
+  return x > 1e9 ? formatClock(x, 0) : formatSI(x, "s");
 }
 
 function spanText(seconds: number): string {
