@@ -1,7 +1,14 @@
 import type { ComponentChildren } from "preact";
 
-/** The HTML document around every page: dark, full height, the island's bundle as a module. */
-export function Layout(props: { title: string; children: ComponentChildren }) {
+/**
+ * The HTML document around every page: dark, full height, the island's bundle as a module.
+ * `css` is the stylesheet, inlined: a linked one is a second request whose arrival (with the
+ * first layout after it) the bundle would wait for, where inlined the page lays out while the
+ * bundle downloads.
+ */
+export function Layout(
+  props: { title: string; css: string; children: ComponentChildren },
+) {
   return (
     <html lang="en">
       <head>
@@ -14,7 +21,7 @@ export function Layout(props: { title: string; children: ComponentChildren }) {
         <meta name="theme-color" content="#05080b" />
         <title>{props.title}</title>
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/static/style.css" />
+        <style dangerouslySetInnerHTML={{ __html: props.css }} />
         <script type="module" src="/static/scope.js" />
       </head>
       <body>{props.children}</body>

@@ -36,6 +36,9 @@ export function pageHeaders(frameAncestors: string[]): MiddlewareHandler {
 /** GET /: the page, rendered on the server with the island's first state, then hydrated. */
 export function pageRoutes(state: State): Hono {
   const app = new Hono();
+  const css = Deno.readTextFileSync(
+    new URL("../static/style.css", import.meta.url),
+  );
   app.get("/", (c) => {
     // what the page will hold of each channel: its snapshot, not the whole buffer
     const channels: ChannelSummary[] = channelFacts(state.channels).map((
@@ -57,7 +60,7 @@ export function pageRoutes(state: State): Hono {
       channels,
     };
     const html = renderToString(
-      <Layout title="Web Oscilloscope">
+      <Layout title="Web Oscilloscope" css={css}>
         <Header />
         <main id="scope-root">
           <Scope {...props} />
