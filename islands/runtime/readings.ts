@@ -61,6 +61,11 @@ export class Readings {
     summarised: Map<string, Summarised> = new Map(),
   ): void {
     const model = this.model;
+    // before the first snapshot, the server-rendered rows keep their place
+    if (
+      s.record.size === 0 &&
+      model.measurements.peek().every((r) => r.pending === true)
+    ) return;
     const rows: MeasureRow[] = [];
     for (const [name, ring] of s.record) {
       if (v.hidden.includes(name)) continue;

@@ -42,6 +42,8 @@ export interface MeasureRow {
    * shown as ≈ too, and says so (null: every sample)
    */
   summary?: number | null;
+  /** not measured yet: the page holds the row's place from its first paint (dashes, no note) */
+  pending?: boolean;
 }
 
 /** The strongest frequency of each channel in the FFT view. */
@@ -130,6 +132,15 @@ export class ScopeState {
     this.hasPoints = computed(() =>
       this.channels.value.some((c) => c.count > 0)
     );
+    // the table the first measurements fill is there from the server's render: appearing with
+    // them, it would shrink the chart (a layout shift, and a whole redraw) just after it drew
+    this.measurements.value = initial.filter((c) => c.count > 0).map((c) => ({
+      name: c.name,
+      color: this.colorOf(c.name),
+      m: null,
+      estimate: false,
+      pending: true,
+    }));
   }
 
   /** A channel's trace colour: by the order channels appeared, as on a bench scope. */

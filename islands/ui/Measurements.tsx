@@ -50,7 +50,7 @@ export function Measurements(props: { model: ScopeModel }) {
                   aria-hidden="true"
                 />
                 {r.name}
-                {r.m === null && (
+                {r.m === null && r.pending !== true && (
                   <span class="measure-none">no samples on screen</span>
                 )}
               </th>
