@@ -4,19 +4,30 @@ import { renderToString } from "preact-render-to-string";
 import { Header } from "../components/Header.tsx";
 import { Layout } from "../components/Layout.tsx";
 import { Scope } from "../islands/Scope.tsx";
+import { earlySocketScript } from "../islands/runtime/early_socket.ts";
+import { slotsFor } from "../islands/runtime/live_chart.ts";
+import { createHash } from "node:crypto";
 import type { State } from "../lib/server/state.ts";
 import { channelFacts } from "../lib/server/channel_summary.ts";
 import type { ChannelSummary, ScopeProps } from "../lib/shared/types.ts";
 
+// the one inline script, which opens the live socket before the bundle has loaded: allowed by
+// its hash, so no other inline script may run
+const EARLY_SCRIPT = earlySocketScript(slotsFor);
+const EARLY_SCRIPT_HASH = createHash("sha256").update(EARLY_SCRIPT).digest(
+  "base64",
+);
+
 /**
- * The page and its assets: no inline script may run (the island is an external bundle and its
- * props are JSON in a non-executable script element); embedding as OSC_FRAME_ANCESTORS says.
+ * The page and its assets: no inline script may run but the early socket's, by its hash (the
+ * island is an external bundle and its props are JSON in a non-executable script element);
+ * embedding as OSC_FRAME_ANCESTORS says.
  */
 export function pageHeaders(frameAncestors: string[]): MiddlewareHandler {
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
+      scriptSrc: ["'self'", `'sha256-${EARLY_SCRIPT_HASH}'`],
       // the legend's colour swatches are style attributes rendered on the server
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: ["'self'", "data:", "blob:"],
@@ -73,6 +84,8 @@ export function pageRoutes(state: State): Hono {
             __html: JSON.stringify(props).replaceAll("<", "\\u003c"),
           }}
         />
+        {/* last: the chart box it measures is laid out as the whole page lays it out */}
+        <script dangerouslySetInnerHTML={{ __html: EARLY_SCRIPT }} />
       </Layout>,
     );
     return c.html(`<!doctype html>${html}`);

@@ -1,7 +1,8 @@
-// The page's WebSocket, opened by the bundle's first line rather than after hydration and the
-// chart's set-up (some 180 ms of main thread on a busy page): the snapshots are on their way
-// while the page gets ready, and what arrives meanwhile is kept for the live feed to replay.
-// One socket, taken once; a module-level value because it bridges the entry and the runtime.
+// The page's WebSocket, opened by a small script inlined at the end of the page's body rather
+// than by the bundle after hydration and the chart's set-up: the snapshots are on their way
+// while the bundle downloads, compiles and hydrates, and what arrives meanwhile is kept for the
+// live feed to replay. The script is this file's `openEarlySocket`, as source (see
+// `EARLY_SOCKET_SCRIPT`); the bundle finds its socket on `globalThis`, and takes it once.
 
 /** A socket opened early, and what it has seen so far. */
 export interface EarlySocket {
@@ -12,7 +13,7 @@ export interface EarlySocket {
   queued: MessageEvent[];
 }
 
-let early: EarlySocket | null = null;
+const GLOBAL = "__oscEarlySocket";
 
 /** The /ws address for a chart `slots` grid slots wide, binary frames, on this page's host. */
 export function liveUrl(slots: number): string {
@@ -20,8 +21,19 @@ export function liveUrl(slots: number): string {
   return `${scheme}://${location.host}/ws?encoding=f64&slots=${slots}`;
 }
 
-/** Opens the socket now; the live feed takes it over with `takeEarlySocket`. */
-export function openEarlySocket(url: string): void {
+/**
+ * Opens /ws for the server-rendered chart box's width, and keeps what it brings. Runs as the
+ * page's inline script, from its source: it may use nothing but its arguments and globals.
+ */
+export function openEarlySocket(
+  slotsFor: (widthPx: number) => number,
+  urlFor: (slots: number) => string,
+  name: string,
+): void {
+  const chart = document.querySelector<HTMLElement>(".chart");
+  if (chart === null) return;
+  // the layout this forces is the page's first, which it would do next anyway
+  const url = urlFor(slotsFor(chart.clientWidth));
   const socket = new WebSocket(url);
   socket.binaryType = "arraybuffer";
   const e: EarlySocket = {
@@ -34,7 +46,7 @@ export function openEarlySocket(url: string): void {
   socket.onopen = () => (e.opened = true);
   socket.onmessage = (m) => e.queued.push(m);
   socket.onclose = () => (e.closed = true);
-  early = e;
+  (globalThis as Record<string, unknown>)[name] = e;
 }
 
 /**
@@ -42,12 +54,22 @@ export function openEarlySocket(url: string): void {
  * for another grid is closed: its snapshots would be cut for the wrong width).
  */
 export function takeEarlySocket(url: string): EarlySocket | null {
-  const e = early;
-  early = null;
+  const g = globalThis as Record<string, unknown>;
+  const e = (g[GLOBAL] ?? null) as EarlySocket | null;
+  delete g[GLOBAL];
   if (e === null) return null;
   if (e.url !== url || e.closed) {
     e.socket.close(1000, "not needed");
     return null;
   }
   return e;
+}
+
+/** The inline script's text: `openEarlySocket` called with the grid's and the URL's rules. */
+export function earlySocketScript(
+  slotsFor: (widthPx: number) => number,
+): string {
+  return `(${openEarlySocket})(${slotsFor}, ${liveUrl}, ${
+    JSON.stringify(GLOBAL)
+  });`;
 }

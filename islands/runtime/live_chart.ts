@@ -32,9 +32,6 @@ import { rollGrid } from "../../lib/scope/roll_grid.ts";
 
 export type { XWindow };
 
-// slots per CSS pixel: two, so each pixel column gets its own min/max bucket
-const SLOTS_PER_PX = 2;
-
 /**
  * The chart: one line series per channel (its label and price scale) over an invisible series of
  * whitespace that holds every grid slot, so the horizontal scale is uniform in x, and the trace
@@ -382,7 +379,11 @@ function reducedIn(channels: ChannelDraw[], window: XWindow): boolean {
   );
 }
 
-/** Grid slots for a chart `widthPx` CSS pixels wide (what /ws?slots= asks snapshots for). */
+/**
+ * Grid slots for a chart `widthPx` CSS pixels wide (what /ws?slots= asks snapshots for). Self-
+ * contained: the page's inline script carries its source (early_socket.ts).
+ */
 export function slotsFor(widthPx: number): number {
-  return Math.min(8000, Math.round(Math.max(100, widthPx) * SLOTS_PER_PX));
+  // two slots per CSS pixel, so each pixel column gets its own min/max bucket
+  return Math.min(8000, Math.round(Math.max(100, widthPx) * 2));
 }
