@@ -31,6 +31,7 @@ const MEASURE_MS = 250;
 const FFT_MS = 100;
 // a link's zoom or stop waits for the snapshots, or it would hold an empty screen
 const SETTLE_MS = 700;
+const LIVE_STATUS_MS = 300;
 
 /**
  * Starts the scope in the browser: the chart and the XY/FFT canvas, the socket, the frame loop
@@ -89,8 +90,9 @@ export function startScope(opts: {
       drawSoon();
     },
     onConnection: (state, retryMs) => {
-      // the status line counts this page among the viewers as soon as it is one
-      if (state === "live") setTimeout(() => statusPoll.now(), 0);
+      // the status line counts this page among the viewers once it is one: asked a little
+      // after the socket opens, so the answer does not land on the frames drawing the snapshots
+      if (state === "live") setTimeout(() => statusPoll.now(), LIVE_STATUS_MS);
       model.connection.value = state;
       model.retrySeconds.value = Math.ceil(retryMs / 1000);
       liveSinceMs = state === "live" ? performance.now() : null;

@@ -4,9 +4,11 @@ import type { ScopeState } from "../state/scope_state.ts";
 const STATUS_POLL_MS = 2000;
 
 /**
- * Keeps the status line's numbers (viewers, ingest rate and buffer fill) fresh: GET /status now
- * and every couple of seconds into `model.server`, or a short reason into `model.serverError`.
- * `now()` polls at once, outside the schedule; `stop()` ends the polling.
+ * Keeps the status line's numbers (viewers, ingest rate and buffer fill) fresh: GET /status
+ * every couple of seconds into `model.server`, or a short reason into `model.serverError`.
+ * `now()` polls at once, outside the schedule (the runtime asks once the page is live: an
+ * answer before that could not count it among the viewers, and would land on the page's
+ * first frames); `stop()` ends the polling.
  */
 export function startStatusPoll(
   model: ScopeState,
@@ -22,7 +24,6 @@ export function startStatusPoll(
         : `status ${res.status}`;
     }
   };
-  void poll();
   const timer = setInterval(poll, STATUS_POLL_MS);
   return {
     now: () => void poll(),
