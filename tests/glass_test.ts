@@ -442,9 +442,13 @@ Deno.test({
         });
       });
       await page.locator('.measure tr[data-channel="sq"]').waitFor();
+      // measured (the row holds dashes until then), and from every sample (no ≈)
       await page.waitForFunction(
         () =>
-          document.querySelector(".measure tbody tr") !== null &&
+          /\d/.test(
+            document.querySelector('.measure [data-m="count"]')?.textContent ??
+              "",
+          ) &&
           !document.querySelector(".measure")?.textContent?.includes("≈"),
         undefined,
         { timeout: 15_000 },

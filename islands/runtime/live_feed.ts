@@ -18,6 +18,11 @@ export interface FeedOptions {
   windowPoints: number;
   /** called after any trace changed */
   onData: () => void;
+  /**
+   * called after a reduced snapshot's samples were swapped for every sample: the same picture,
+   * but what is measured or transformed from it (a held sweep's spectrum too) is to be redone
+   */
+  onRefine: () => void;
   /** called when the connection state changes; `retryMs` is the wait before the next attempt */
   onConnection: (state: Connection, retryMs: number) => void;
 }
@@ -190,6 +195,7 @@ export class LiveFeed {
       full.x.subarray(0, full.x.length - drop),
       full.y.subarray(0, full.y.length - drop),
     );
+    this.options.onRefine();
     this.options.onData();
   }
 

@@ -89,6 +89,11 @@ export function startScope(opts: {
       dataDirty = true;
       drawSoon();
     },
+    onRefine: () => {
+      // a held or triggered screen gets no new sweep from it: redrawn, and measured again
+      viewDirty = true;
+      measureDue = true;
+    },
     onConnection: (state, retryMs) => {
       // the status line counts this page among the viewers once it is one: asked a little
       // after the socket opens, so the answer does not land on the frames drawing the snapshots
