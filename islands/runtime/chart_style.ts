@@ -22,7 +22,7 @@ export function createScopeChart(
   element: HTMLElement,
   behavior: XScaleBehavior,
 ): IChartApiBase<number> {
-  return createChartEx(element, behavior, {
+  const chart = createChartEx<number, XScaleBehavior>(element, behavior, {
     autoSize: true,
     layout: {
       background: { type: ColorType.Solid, color: "#05080b" },
@@ -79,6 +79,27 @@ export function createScopeChart(
     handleScroll: false,
     handleScale: false,
   });
+  presizeCanvases(element);
+  return chart;
+}
+
+/**
+ * Gives the chart's canvases their device-pixel size now. lightweight-charts learns it from a
+ * resize observer, two frames after it is made, and paints those frames at the canvas default
+ * of 300 x 150 and then again at the real size; sized here, its first paint is at the real size
+ * and the observer finds nothing left to change. The size is fancy-canvas's own prediction
+ * from the canvas's place on the page (what it uses where no observer reports device pixels).
+ */
+function presizeCanvases(element: HTMLElement): void {
+  const ratio = globalThis.devicePixelRatio || 1;
+  for (const canvas of element.querySelectorAll("canvas")) {
+    const r = canvas.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    canvas.width = Math.round((r.left + r.width) * ratio) -
+      Math.round(r.left * ratio);
+    canvas.height = Math.round((r.top + r.height) * ratio) -
+      Math.round(r.top * ratio);
+  }
 }
 
 /**
