@@ -327,10 +327,15 @@ export function startScope(opts: {
   };
 
   let frame = 0;
+  let frames = 0;
+  // the frames that first show points (the chart paints them in the one after they are drawn)
+  // are not held up by the text around them: legend values and measurements follow
+  let textFrom = 0;
   /** One animation frame: the step, whatever it has to do. */
   const loop = () => {
     // schedule first: one bad frame must not stop the display for good
     frame = requestAnimationFrame(loop);
+    frames++;
     drawnThisFrame = false;
     step();
   };
@@ -341,7 +346,6 @@ export function startScope(opts: {
     applyLinkedView(now);
     const v = model.view.value;
     const hadData = dataDirty;
-    const firstData = !shownData;
     const redraw = viewDirty || sized;
     dataDirty = false;
     viewDirty = false;
@@ -372,7 +376,9 @@ export function startScope(opts: {
         }
         if (model.summary.peek() !== summary) model.summary.value = summary;
       }
+      const firstData = !shownData;
       draw(shown, v, redraw, now);
+      if (firstData && shownData) textFrom = frames + 2;
     } catch (e) {
       console.error("drawing failed:", e);
     }
@@ -381,10 +387,10 @@ export function startScope(opts: {
         [...feed.traces.values()].reduce((n, t) => n + t.ring.size, 0),
       );
     }
-    updateLegend(now);
     if (hadData || redraw || shown?.changed) measureDue = true;
-    // the frame that first shows points is not held up for measuring them: that is the next one
-    if (shown && !(firstData && shownData)) updateReadouts(shown, v, now);
+    if (frames < textFrom) return;
+    updateLegend(now);
+    if (shown) updateReadouts(shown, v, now);
   };
   frame = requestAnimationFrame(loop);
   // the grid has as many slots as the chart has pixels: a new width needs a new grid
