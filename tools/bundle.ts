@@ -12,7 +12,7 @@ const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     "--quiet",
     "--platform",
     "browser",
-    ...(Deno.env.get("NOMINIFY") ? [] : ["--minify"]),
+    "--minify",
     "--sourcemap=linked",
     "-o",
     out,
