@@ -95,10 +95,15 @@ function presizeCanvases(element: HTMLElement): void {
   for (const canvas of element.querySelectorAll("canvas")) {
     const r = canvas.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
-    canvas.width = Math.round((r.left + r.width) * ratio) -
-      Math.round(r.left * ratio);
-    canvas.height = Math.round((r.top + r.height) * ratio) -
-      Math.round(r.top * ratio);
+    // never fewer pixels than CSS pixels, as lightweight-charts' own transform of the size
+    canvas.width = Math.max(
+      Math.round((r.left + r.width) * ratio) - Math.round(r.left * ratio),
+      Math.round(r.width),
+    );
+    canvas.height = Math.max(
+      Math.round((r.top + r.height) * ratio) - Math.round(r.top * ratio),
+      Math.round(r.height),
+    );
   }
 }
 

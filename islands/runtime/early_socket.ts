@@ -2,7 +2,7 @@
 // than by the bundle after hydration and the chart's set-up: the snapshots are on their way
 // while the bundle downloads, compiles and hydrates, and what arrives meanwhile is kept for the
 // live feed to replay. The script is this file's `openEarlySocket`, as source (see
-// `EARLY_SOCKET_SCRIPT`); the bundle finds its socket on `globalThis`, and takes it once.
+// `earlySocketScript`); the bundle finds its socket on `globalThis`, and takes it once.
 
 /** A socket opened early, and what it has seen so far. */
 export interface EarlySocket {
@@ -46,7 +46,15 @@ export function openEarlySocket(
   socket.onopen = () => (e.opened = true);
   socket.onmessage = (m) => e.queued.push(m);
   socket.onclose = () => (e.closed = true);
-  (globalThis as Record<string, unknown>)[name] = e;
+  const g = globalThis as Record<string, unknown>;
+  g[name] = e;
+  // a bundle that never comes (blocked, failed) must not leave it queueing without end: it
+  // takes the socket within a second or two, and opens its own when it finds this one closed
+  setTimeout(() => {
+    if (g[name] !== e) return;
+    delete g[name];
+    socket.close(1000, "not taken");
+  }, 10_000);
 }
 
 /**

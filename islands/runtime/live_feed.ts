@@ -69,7 +69,7 @@ export class LiveFeed {
     if (this.#closed) return;
     const generation = ++this.#generation;
     this.#waiting.clear();
-    // the first connect takes over the socket the bundle opened as it loaded
+    // the first connect takes over the socket the page's inline script opened
     const early = generation === 1 ? takeEarlySocket(this.options.wsUrl) : null;
     const socket = early?.socket ?? new WebSocket(this.options.wsUrl);
     // binary frames arrive as ArrayBuffers that typed arrays can view without a copy
@@ -138,9 +138,14 @@ export class LiveFeed {
       // drawn at once from the extremes; measured from every sample once they are here, asked
       // for after the frame that shows the extremes (its download and swap would delay it)
       if (reduced) {
-        requestAnimationFrame(() =>
-          setTimeout(() => void this.#refine(msg.channel, trace, generation), 0)
-        );
+        const later = () =>
+          setTimeout(
+            () => void this.#refine(msg.channel, trace, generation),
+            0,
+          );
+        // (a hidden page paints no frames: it asks at once)
+        if (document.hidden) later();
+        else requestAnimationFrame(later);
       }
     } else if (msg.type === "clear") {
       trace.clear(msg.seq);
@@ -160,6 +165,7 @@ export class LiveFeed {
   ): Promise<void> {
     const current = () =>
       generation === this.#generation && this.traces.get(name) === trace;
+    if (!current()) return;
     let res = await fetchSamples(
       this.options.dataUrl,
       name,

@@ -53,19 +53,22 @@ export class Readings {
   /**
    * Measures each visible channel of `s` over its window on screen (all of it when none). A
    * window reaching into points of a reduced snapshot (`traces`) is marked as an estimate.
+   * False when it left the server-rendered rows for later.
    */
   measurements(
     s: Shown,
     v: ViewState,
     traces: Map<string, Trace>,
     summarised: Map<string, Summarised> = new Map(),
-  ): void {
+    waiting = false,
+  ): boolean {
     const model = this.model;
-    // before the first snapshot, the server-rendered rows keep their place
+    // before the first snapshot (`waiting`: not live long enough to have had it), the
+    // server-rendered rows keep their place
     if (
-      s.record.size === 0 &&
+      waiting && s.record.size === 0 &&
       model.measurements.peek().every((r) => r.pending === true)
-    ) return;
+    ) return false;
     const rows: MeasureRow[] = [];
     for (const [name, ring] of s.record) {
       if (v.hidden.includes(name)) continue;
@@ -95,5 +98,6 @@ export class Readings {
       });
     }
     model.measurements.value = rows;
+    return true;
   }
 }

@@ -74,6 +74,7 @@ export function startScope(opts: {
   const acq = new Acquisition();
   // the status line: viewers, ingest rate and buffer fill, every couple of seconds
   const statusPoll = startStatusPoll(model);
+  let statusSoon: ReturnType<typeof setTimeout> | undefined;
   let dataDirty = true;
   let viewDirty = true;
   let sized = true;
@@ -90,14 +91,18 @@ export function startScope(opts: {
       drawSoon();
     },
     onRefine: () => {
-      // a held or triggered screen gets no new sweep from it: redrawn, and measured again
+      // a triggered screen gets no new sweep from it, nor a spectrum of every sample: redrawn,
+      // and measured again (a capture held before it came keeps the copy it took)
       viewDirty = true;
       measureDue = true;
     },
     onConnection: (state, retryMs) => {
       // the status line counts this page among the viewers once it is one: asked a little
       // after the socket opens, so the answer does not land on the frames drawing the snapshots
-      if (state === "live") setTimeout(() => statusPoll.now(), LIVE_STATUS_MS);
+      if (state === "live") {
+        clearTimeout(statusSoon);
+        statusSoon = setTimeout(() => statusPoll.now(), LIVE_STATUS_MS);
+      }
       model.connection.value = state;
       model.retrySeconds.value = Math.ceil(retryMs / 1000);
       liveSinceMs = state === "live" ? performance.now() : null;
@@ -186,7 +191,6 @@ export function startScope(opts: {
     // for not waiting behind repaints of nothing
     if (!shownData && s.record.size === 0) return;
     chart.draw(channelDraws(s, v), s.window, s.follow, s.origin);
-    if (s.record.size > 0) shownData = true;
     drawn = true;
     if (answerToShow) {
       answerToShow = false;
@@ -241,6 +245,7 @@ export function startScope(opts: {
       // a spectrum skipped for the rate limit is drawn on the next frame
       dataDirty = true;
     }
+    if (s.record.size > 0) shownData = true;
   };
 
   let lastLegendMs = -Infinity;
@@ -293,7 +298,16 @@ export function startScope(opts: {
     if (!measureDue || now - lastMeasureMs < MEASURE_MS) return;
     lastMeasureMs = now;
     measureDue = false;
-    readings.measurements(s, v, feed.traces, history.summarised);
+    const measured = readings.measurements(
+      s,
+      v,
+      feed.traces,
+      history.summarised,
+      liveSinceMs === null || now - liveSinceMs < SETTLE_MS,
+    );
+    // the placeholders go once the snapshots have had time to come (a server holding no
+    // channels any more sends none)
+    if (!measured) measureDue = true;
     lookFirst(v);
     const source = model.triggerSource();
     const m = source === null
@@ -315,7 +329,8 @@ export function startScope(opts: {
    * not in the next frame: the chart paints in an animation frame of its own, requested when
    * it is drawn, so drawing in our next frame would put the point on the glass a frame later
    * than it could be. Within a frame that has drawn already, it waits for the next one, which
-   * runs before the chart's paint (one draw per frame, however many messages arrive).
+   * runs before the chart's paint (one draw per frame, however many messages arrive) — but for
+   * the first points, which are drawn as they come whatever the frame drew before (nothing).
    */
   const drawSoon = () => {
     if ((drawnThisFrame && shownData) || soon) return;
@@ -388,7 +403,8 @@ export function startScope(opts: {
       );
     }
     if (hadData || redraw || shown?.changed) measureDue = true;
-    if (frames < textFrom) return;
+    // (a page that loaded empty shows its screen when the legend has a channel with points)
+    if (frames < textFrom && model.hasPoints.peek()) return;
     updateLegend(now);
     if (shown) updateReadouts(shown, v, now);
   };
@@ -405,6 +421,7 @@ export function startScope(opts: {
     cancelAnimationFrame(frame);
     disconnect();
     statusPoll.stop();
+    clearTimeout(statusSoon);
     stopWatchingView();
     stopShortcuts();
     detach();
