@@ -52,13 +52,12 @@ export class Readings {
 
   /**
    * Measures each visible channel of `s` over its window on screen (all of it when none). A
-   * window reaching into points of a reduced snapshot (`traces`) is marked as an estimate.
-   * False when it left the server-rendered rows for later.
+   * window reaching into points of a reduced snapshot (`s.reducedToX`) is marked as an
+   * estimate. False when it left the server-rendered rows for later.
    */
   measurements(
     s: Shown,
     v: ViewState,
-    traces: Map<string, Trace>,
     summarised: Map<string, Summarised> = new Map(),
     waiting = false,
   ): boolean {
@@ -72,7 +71,7 @@ export class Readings {
     const rows: MeasureRow[] = [];
     for (const [name, ring] of s.record) {
       if (v.hidden.includes(name)) continue;
-      const reducedToX = traces.get(name)?.reducedToX ?? -Infinity;
+      const reducedToX = s.reducedToX.get(name) ?? -Infinity;
       const from = s.window?.from ?? (ring.size > 0 ? ring.xAt(0) : Infinity);
       const summary = summarised.get(name);
       const fromHistory = summary !== undefined && from < summary.toX;

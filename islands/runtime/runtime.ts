@@ -165,7 +165,7 @@ export function startScope(opts: {
       ring,
       visible: !v.hidden.includes(name),
       fixed: v.vertical[name] ?? null,
-      reducedToX: feed.traces.get(name)?.reducedToX ?? -Infinity,
+      reducedToX: s.reducedToX.get(name) ?? -Infinity,
     }));
 
   /** A shared link's zoom or stop, once its data has had time to arrive. */
@@ -301,7 +301,6 @@ export function startScope(opts: {
     const measured = readings.measurements(
       s,
       v,
-      feed.traces,
       history.summarised,
       liveSinceMs === null || now - liveSinceMs < SETTLE_MS,
     );

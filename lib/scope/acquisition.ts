@@ -112,6 +112,12 @@ export interface Shown {
   status: AcqStatus;
   /** something on screen changed since the previous step */
   changed: boolean;
+  /**
+   * per channel of `record`, the newest x that holds a reduced snapshot's extremes rather than
+   * every sample (-Infinity: every sample): a capture keeps what its trace had when it was
+   * taken, so its readings stay estimates after the live trace gets every sample
+   */
+  reducedToX: ReadonlyMap<string, number>;
 }
 
 /** The trigger details the view does not hold: hysteresis follows the source's amplitude. */
@@ -133,6 +139,7 @@ export class Acquisition {
     source: new Map(),
     window: null,
     follow: true,
+    reducedToX: new Map(),
     triggerX: null,
     origin: 0,
     status: "roll",
@@ -141,8 +148,11 @@ export class Acquisition {
   /** a capture being held (stop, single, zoom), with the window it was taken with */
   /** the time/div "fit all" chose last, which it keeps at a 1-2-5 boundary (see fitWindow) */
   #fitted: number | null = null;
-  #held: { record: Map<string, RingBuffer>; window: XWindow | null } | null =
-    null;
+  #held: {
+    record: Map<string, RingBuffer>;
+    window: XWindow | null;
+    reducedToX: Map<string, number>;
+  } | null = null;
   #wasRunning = true;
   /** the source's newest x when the sweep on screen was taken */
   #sweepLastX = NaN;
@@ -173,6 +183,8 @@ export class Acquisition {
     now: number,
   ): Shown {
     const live = this.#liveRecord(traces);
+    const liveReduced = new Map<string, number>();
+    for (const [name, trace] of traces) liveReduced.set(name, trace.reducedToX);
     const span = view.timePerDiv === null
       ? null
       : view.timePerDiv * DIVISIONS_X;
@@ -213,19 +225,21 @@ export class Acquisition {
         // hold what is on screen now, with the whole live record around it while the buffer
         // still has it, so the user can pan and zoom around the capture
         const record = new Map<string, RingBuffer>();
+        const reducedToX = new Map<string, number>();
         const w = this.#shown.window;
         for (const [name, ring] of live) {
           const onScreen = this.#shown.record.get(name);
           // a copy of the live ring when it is what the screen shows, or holds more than it
           const covers = ring.size > 0 && (w === null || ring.xAt(0) <= w.from);
-          record.set(
+          const copy = covers || onScreen === undefined || onScreen === ring;
+          record.set(name, copy ? copyRing(ring) : onScreen);
+          reducedToX.set(
             name,
-            covers || onScreen === undefined || onScreen === ring
-              ? copyRing(ring)
-              : onScreen,
+            (copy ? liveReduced.get(name) : this.#shown.reducedToX.get(name)) ??
+              -Infinity,
           );
         }
-        this.#held = { record, window: this.#shown.window };
+        this.#held = { record, window: this.#shown.window, reducedToX };
       }
       const window = view.zoom !== null
         ? { from: view.zoom.fromX, to: view.zoom.toX }
@@ -233,6 +247,7 @@ export class Acquisition {
       return this.#show({
         record: this.#held.record,
         source: this.#held.record,
+        reducedToX: this.#held.reducedToX,
         window,
         follow: false,
         triggerX: this.#shown.triggerX,
@@ -264,6 +279,7 @@ export class Acquisition {
         source: live,
         window,
         follow: true,
+        reducedToX: liveReduced,
         triggerX: null,
         origin: 0,
         status: "roll",
@@ -334,6 +350,7 @@ export class Acquisition {
     return this.#show({
       record,
       source: live,
+      reducedToX: liveReduced,
       window,
       follow: false,
       triggerX: decision.status === "trig'd"

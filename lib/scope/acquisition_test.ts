@@ -73,6 +73,50 @@ Deno.test("acquisition - Stop holds a copy that new points do not change", () =>
   assert.equal(later.changed, false);
 });
 
+Deno.test("acquisition - a capture held from a reduced snapshot stays marked after every sample arrives", () => {
+  const acq = new Acquisition();
+  const trace = new Trace(1000);
+  // a joining page's snapshot: bucket extremes up to x = 0.9, then every sample
+  const x = Array.from({ length: 1000 }, (_, i) => i / 1000);
+  const y = x.map((t) => Math.sin(2 * Math.PI * 5 * t));
+  trace.replace(1000, x, y, true);
+  const traces = new Map([["a", trace]]);
+  const live = acq.step(traces, view(), NO_EXTRAS, true, 0, 0);
+  assert.equal(
+    live.reducedToX.get("a"),
+    0.999,
+    "the live record is an estimate",
+  );
+  const stopped = acq.step(
+    traces,
+    view({ running: false }),
+    NO_EXTRAS,
+    false,
+    0,
+    16,
+  );
+  // every sample arrives after the stop: the live trace is exact, the held copy is not
+  trace.refine(1000, x, y);
+  assert.equal(trace.reducedToX, -Infinity);
+  const held = acq.step(
+    traces,
+    view({ running: false }),
+    NO_EXTRAS,
+    true,
+    0,
+    32,
+  );
+  assert.equal(held.record, stopped.record, "the same capture");
+  assert.equal(
+    held.reducedToX.get("a"),
+    0.999,
+    "still the snapshot's extremes",
+  );
+  // Run again: the live record, every sample
+  const running = acq.step(traces, view(), NO_EXTRAS, false, 0, 48);
+  assert.equal(running.reducedToX.get("a"), -Infinity);
+});
+
 Deno.test("acquisition - a triggered sweep counts x from a rising zero crossing", () => {
   const acq = new Acquisition();
   const trace = new Trace(10_000);
