@@ -6,6 +6,7 @@ import { Layout } from "../components/Layout.tsx";
 import { Scope } from "../islands/Scope.tsx";
 import { earlySocketScript } from "../islands/runtime/early_socket.ts";
 import { slotsFor } from "../islands/runtime/live_chart.ts";
+import { decodeView } from "../lib/scope/view_state.ts";
 import { createHash } from "node:crypto";
 import type { State } from "../lib/server/state.ts";
 import { channelFacts } from "../lib/server/channel_summary.ts";
@@ -69,6 +70,7 @@ export function pageRoutes(state: State): Hono {
       tokenRequired: state.config.publishToken !== null,
       windowPoints: state.config.snapshotPoints,
       channels,
+      hidden: decodeView(url.search).hidden,
     };
     const html = renderToString(
       <Layout title="Web Oscilloscope" css={css}>

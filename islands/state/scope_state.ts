@@ -113,7 +113,11 @@ export class ScopeState {
    * `port` is the running scope: the chart's window and the feed's records, once the island's
    * runtime has connected them.
    */
-  constructor(initial: ChannelSummary[], readonly port: ScopePort) {
+  constructor(
+    initial: ChannelSummary[],
+    readonly port: ScopePort,
+    hidden: readonly string[] = [],
+  ) {
     for (const c of initial) this.colorOf(c.name);
     this.channels = signal(initial.map((c) => ({
       name: c.name,
@@ -134,7 +138,9 @@ export class ScopeState {
     );
     // the table the first measurements fill is there from the server's render: appearing with
     // them, it would shrink the chart (a layout shift, and a whole redraw) just after it drew
-    this.measurements.value = initial.filter((c) => c.count > 0).map((c) => ({
+    this.measurements.value = initial.filter((c) =>
+      c.count > 0 && !hidden.includes(c.name)
+    ).map((c) => ({
       name: c.name,
       color: this.colorOf(c.name),
       m: null,

@@ -17,6 +17,8 @@ export interface ScopeProps {
   /** most points per channel the page keeps and draws */
   windowPoints: number;
   channels: ChannelSummary[];
+  /** the channels the page's link hides (?hide=): no measurement row waits for them */
+  hidden: string[];
 }
 
 /** GET /status: what the page's status line shows about the server. */
