@@ -17,6 +17,23 @@ function view(patch: Partial<ViewState> = {}): ViewState {
 
 const NO_EXTRAS = { hysteresis: 0.01 };
 
+/** One step of a stopped scope at `nowMs`; `dataChanged` as the runtime would say. */
+function stepStopped(
+  acq: Acquisition,
+  traces: Map<string, Trace>,
+  dataChanged: boolean,
+  nowMs: number,
+) {
+  return acq.step(
+    traces,
+    view({ running: false }),
+    NO_EXTRAS,
+    dataChanged,
+    0,
+    nowMs,
+  );
+}
+
 Deno.test("acquisition - rolling shows the newest span of the live trace", () => {
   const acq = new Acquisition();
   const trace = new Trace(10_000);
@@ -44,28 +61,14 @@ Deno.test("acquisition - Stop holds a copy that new points do not change", () =>
   sine(trace, 0, 1000);
   const traces = new Map([["a", trace]]);
   acq.step(traces, view(), NO_EXTRAS, true, 0, 0);
-  const stopped = acq.step(
-    traces,
-    view({ running: false }),
-    NO_EXTRAS,
-    false,
-    0,
-    16,
-  );
+  const stopped = stepStopped(acq, traces, false, 16);
   assert.equal(stopped.status, "stop");
   const held = stopped.record.get("a")!;
   assert.notEqual(held, trace.ring);
   const newest = held.xAt(held.size - 1);
   // a whole ring of new points arrives: the held capture is unchanged
   sine(trace, 1, 1000);
-  const later = acq.step(
-    traces,
-    view({ running: false }),
-    NO_EXTRAS,
-    true,
-    0,
-    32,
-  );
+  const later = stepStopped(acq, traces, true, 32);
   assert.equal(
     later.record.get("a")!.xAt(later.record.get("a")!.size - 1),
     newest,
@@ -76,7 +79,7 @@ Deno.test("acquisition - Stop holds a copy that new points do not change", () =>
 Deno.test("acquisition - a capture held from a reduced snapshot stays marked after every sample arrives", () => {
   const acq = new Acquisition();
   const trace = new Trace(1000);
-  // a joining page's snapshot: bucket extremes up to x = 0.9, then every sample
+  // a joining page's snapshot: bucket extremes all the way to its newest x
   const x = Array.from({ length: 1000 }, (_, i) => i / 1000);
   const y = x.map((t) => Math.sin(2 * Math.PI * 5 * t));
   trace.replace(1000, x, y, true);
@@ -87,25 +90,11 @@ Deno.test("acquisition - a capture held from a reduced snapshot stays marked aft
     0.999,
     "the live record is an estimate",
   );
-  const stopped = acq.step(
-    traces,
-    view({ running: false }),
-    NO_EXTRAS,
-    false,
-    0,
-    16,
-  );
+  const stopped = stepStopped(acq, traces, false, 16);
   // every sample arrives after the stop: the live trace is exact, the held copy is not
   trace.refine(1000, x, y);
   assert.equal(trace.reducedToX, -Infinity);
-  const held = acq.step(
-    traces,
-    view({ running: false }),
-    NO_EXTRAS,
-    true,
-    0,
-    32,
-  );
+  const held = stepStopped(acq, traces, true, 32);
   assert.equal(held.record, stopped.record, "the same capture");
   assert.equal(
     held.reducedToX.get("a"),
