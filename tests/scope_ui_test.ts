@@ -160,7 +160,13 @@ Deno.test({
           ) >
             2000
         );
-        // T: trigger on; the timebase comes from the signal's period (3 periods on screen)
+        // T: trigger on; the timebase comes from the signal's period (3 periods on screen), once
+        // the scope has measured one (the table reads a frequency): a few hundred ms of a
+        // 5 Hz stream may hold less than two periods
+        await page.locator(
+          '.measure tr[data-channel="sine"] [data-m="frequency"]',
+          { hasText: "Hz" },
+        ).waitFor({ timeout: 10_000 });
         await page.keyboard.press("t");
         await waitStatus(page, "trig'd");
         assert.equal(
