@@ -224,10 +224,12 @@ export class LiveChart {
         shown,
       );
     }
-    this.#keepRange();
     // now, with the mapping on screen; a chart told of a change repaints next frame and
-    // renders the layer again with its new mapping
-    this.#layer.render(grid);
+    // renders the layer again with its new mapping. A new x range is not on screen until that
+    // paint: drawn now, the traces would land where the old range puts them (a joining page's
+    // first trace over the last sixth of the plot, then moved a frame later)
+    if (this.#keepRange()) this.#layer.hold(grid);
+    else this.#layer.render(grid);
   }
 
   /**
@@ -308,18 +310,21 @@ export class LiveChart {
   }
 
   /**
-   * Puts the grid's slots back across the plot: the chart keeps its range relative to the last
+   * Puts the grid's slots back across the plot (true: it had moved, and the chart applies the
+   * range when it next paints): the chart keeps its range relative to the last
    * point of any series, so a series' one point moving along the slots moves the range too.
    * Only a range that differs: setting the same one again invalidates the whole chart, which
    * then repaints every canvas in a frame whose traces did not change.
    */
-  #keepRange(): void {
+  #keepRange(): boolean {
     const slots = this.#view.grid.slots;
     const ts = this.chart.timeScale();
     const range = ts.getVisibleLogicalRange();
-    if (range === null || range.from !== 0 || range.to !== slots - 1) {
-      ts.setVisibleLogicalRange({ from: 0, to: slots - 1 });
+    if (range !== null && range.from === 0 && range.to === slots - 1) {
+      return false;
     }
+    ts.setVisibleLogicalRange({ from: 0, to: slots - 1 });
+    return true;
   }
 
   #xMapping(): { grid: Grid; c0: number; perSlot: number } | null {

@@ -105,6 +105,14 @@ export class TraceLayer {
   }
 
   /**
+   * Keeps `grid` as the traces' grid without drawing: the chart's mapping is about to change,
+   * and its next paint renders the layer with the new one.
+   */
+  hold(grid: Grid): void {
+    this.#grid = grid;
+  }
+
+  /**
    * Brings the canvas up to the traces' values, touching only the columns that changed. `grid`
    * is the one their slots are on now (kept for the chart's own repaints): when it is the last
    * one moved by slots that make whole device pixels, on the same scales, the canvas is moved
