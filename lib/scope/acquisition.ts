@@ -68,6 +68,15 @@ export function fitWindow(
     first = Math.min(first, ring.xAt(0));
     last = Math.max(last, ring.xAt(ring.size - 1));
   }
+  return fitExtent(first, last, held);
+}
+
+/** fitWindow for a record whose visible points span `first` to `last` (its oldest and newest x). */
+export function fitExtent(
+  first: number,
+  last: number,
+  held: number | null = null,
+): (XWindow & { perDiv: number }) | null {
   if (!(last > first)) return null;
   const raw = (last - first) / DIVISIONS_X;
   let perDiv = niceStep(raw).step;
