@@ -22,7 +22,13 @@ import { StatusLine } from "./ui/StatusLine.tsx";
 export function Scope(props: ScopeProps) {
   // the running scope reaches the state and the markup through the port, once it runs
   const model = useMemo(
-    () => new ScopeModel(props.channels, new ScopePort(), props.hidden),
+    () =>
+      new ScopeModel(
+        props.channels,
+        new ScopePort(),
+        props.hidden,
+        props.firstPicture,
+      ),
     [],
   );
   const { actions } = model.port;

@@ -5,16 +5,23 @@ import { Header } from "../components/Header.tsx";
 import { Layout } from "../components/Layout.tsx";
 import { Scope } from "../islands/Scope.tsx";
 import { earlySocketScript } from "../islands/runtime/early_socket.ts";
+import { firstPaintScript } from "../islands/runtime/first_paint.ts";
 import { slotsFor } from "../islands/runtime/live_chart.ts";
-import { decodeView } from "../lib/scope/view_state.ts";
+import { decodeView, encodeView } from "../lib/scope/view_state.ts";
+import { type FirstPicture, firstPicture } from "../lib/scope/first_picture.ts";
+import { traceColor } from "../lib/scope/palette.ts";
 import { createHash } from "node:crypto";
 import type { State } from "../lib/server/state.ts";
 import { channelFacts } from "../lib/server/channel_summary.ts";
 import type { ChannelSummary, ScopeProps } from "../lib/shared/types.ts";
 
-// the one inline script, which opens the live socket before the bundle has loaded: allowed by
-// its hash, so no other inline script may run
-const EARLY_SCRIPT = earlySocketScript(slotsFor);
+// the one inline script, which opens the live socket before the bundle has loaded and paints
+// the first picture: allowed by its hash, so no other inline script may run
+const EARLY_SCRIPT = earlySocketScript(slotsFor) + firstPaintScript();
+// raw text in the page: nothing in it may end the script element or open a comment
+if (/<\/script|<!--/i.test(EARLY_SCRIPT)) {
+  throw new Error("the inline script would not parse as one script element");
+}
 const EARLY_SCRIPT_HASH = createHash("sha256").update(EARLY_SCRIPT).digest(
   "base64",
 );
@@ -51,6 +58,7 @@ export function pageRoutes(state: State): Hono {
   const css = Deno.readTextFileSync(
     new URL("../static/style.css", import.meta.url),
   );
+  const pictures = new Pictures();
   app.get("/", (c) => {
     // what the page will hold of each channel: its snapshot, not the whole buffer
     const channels: ChannelSummary[] = channelFacts(state.channels).map((
@@ -65,12 +73,18 @@ export function pageRoutes(state: State): Hono {
     // behind a TLS-terminating proxy the page is https even though this hop is http
     const proto = c.req.header("x-forwarded-proto")?.split(",")[0].trim() ||
       url.protocol.slice(0, -1);
+    const view = decodeView(url.search);
+    // a link's own view (a zoom, a trigger, XY) is the bundle's to draw; so is an empty server
+    const picture = encodeView({ ...view, hidden: [] }) === ""
+      ? pictures.get(state, view.hidden)
+      : null;
     const props: ScopeProps = {
       publishUrl: `${proto}://${c.req.header("host") ?? url.host}/data`,
       tokenRequired: state.config.publishToken !== null,
       windowPoints: state.config.snapshotPoints,
       channels,
-      hidden: decodeView(url.search).hidden,
+      hidden: view.hidden,
+      firstPicture: picture !== null,
     };
     const html = renderToString(
       <Layout title="Web Oscilloscope" css={css}>
@@ -86,6 +100,13 @@ export function pageRoutes(state: State): Hono {
             __html: JSON.stringify(props).replaceAll("<", "\\u003c"),
           }}
         />
+        {picture !== null && (
+          <script
+            type="application/json"
+            id="first-picture"
+            dangerouslySetInnerHTML={{ __html: JSON.stringify(picture) }}
+          />
+        )}
         {/* last: the chart box it measures is laid out as the whole page lays it out */}
         <script dangerouslySetInnerHTML={{ __html: EARLY_SCRIPT }} />
       </Layout>,
@@ -93,4 +114,32 @@ export function pageRoutes(state: State): Hono {
     return c.html(`<!doctype html>${html}`);
   });
   return app;
+}
+
+// a burst of page loads draws the picture once: a quarter of a second of a live signal is a
+// little of its roll, which the chart's own first trace catches up with
+const PICTURE_MS = 250;
+
+/** The first picture of the channels not hidden, made at most every PICTURE_MS per hidden set. */
+class Pictures {
+  #last: { key: string; atMs: number; picture: FirstPicture | null } | null =
+    null;
+
+  get(state: State, hidden: string[]): FirstPicture | null {
+    const names = state.channels.names();
+    const key = JSON.stringify([names, hidden]);
+    const now = performance.now();
+    if (this.#last?.key === key && now - this.#last.atMs < PICTURE_MS) {
+      return this.#last.picture;
+    }
+    // colours by the order channels appear, as the page gives them
+    const sources = names.flatMap((name, i) =>
+      hidden.includes(name)
+        ? []
+        : [{ color: traceColor(i), ring: state.channels.get(name)! }]
+    );
+    const picture = firstPicture(sources, state.config.snapshotPoints);
+    this.#last = { key, atMs: now, picture };
+    return picture;
+  }
 }

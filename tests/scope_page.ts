@@ -13,6 +13,8 @@ export async function withScope(
   fn: (
     ctx: {
       base: string;
+      /** for a page that must not wait to be live (open() does) */
+      browser: Browser;
       open: (
         viewport?: { width: number; height: number },
         path?: string,
@@ -33,6 +35,7 @@ export async function withScope(
     try {
       await fn({
         base,
+        browser,
         errors,
         open: async (viewport = DESKTOP, path = "/", before) => {
           const page = await browser.newPage({

@@ -62,12 +62,14 @@ export class LiveChart {
   /** the plot area changed size since the last draw */
   #resized = false;
 
+  /** `onTrace`: called once, when the chart first shows a trace */
   constructor(
     readonly element: HTMLElement,
     onReadout: (r: Readout | null) => void,
+    onTrace: () => void = () => {},
   ) {
     this.chart = createScopeChart(element, this.#behavior);
-    this.#layer = new TraceLayer(this.chart);
+    this.#layer = new TraceLayer(this.chart, onTrace);
     this.chart.timeScale().subscribeSizeChange(() => (this.#resized = true));
     // the first series on the price scale sets the axis labels' format, so it gets formatY too
     this.#slots = this.chart.addSeries(LineSeries, {

@@ -52,14 +52,19 @@ export function startScope(opts: {
   let pending = openLinkedView(model);
   let pendingCursors = decodeCursors(location.search);
 
-  const chart = new LiveChart(chartEl, (r: Readout | null) => {
-    model.readout.value = r === null ? null : {
-      x: chart.formatX(r.x),
-      values: r.values.map((
-        [name, y],
-      ) => [name, model.colorOf(name), formatY(y)]),
-    };
-  });
+  const chart = new LiveChart(
+    chartEl,
+    (r: Readout | null) => {
+      model.readout.value = r === null ? null : {
+        x: chart.formatX(r.x),
+        values: r.values.map((
+          [name, y],
+        ) => [name, model.colorOf(name), formatY(y)]),
+      };
+    },
+    // the page's first picture gives way in the frame the chart's trace takes its place
+    () => (model.firstPicture.value = false),
+  );
   const plot = new PlotCanvas(plotEl);
   const plots = new Plots(plot, model);
   const mapper: Mapper = {
@@ -167,6 +172,14 @@ export function startScope(opts: {
       fixed: v.vertical[name] ?? null,
       reducedToX: s.reducedToX.get(name) ?? -Infinity,
     }));
+
+  /** The page's first picture, left when the chart has had the time to draw: its channels are gone. */
+  const dropFirstPicture = (now: number) => {
+    if (
+      model.firstPicture.peek() && liveSinceMs !== null &&
+      now - liveSinceMs > SETTLE_MS
+    ) model.firstPicture.value = false;
+  };
 
   /** A shared link's zoom or stop, once its data has had time to arrive. */
   const applyLinkedView = (now: number) => {
@@ -357,6 +370,7 @@ export function startScope(opts: {
   /** Acquire, draw, then the readouts that are due. */
   const step = () => {
     const now = performance.now();
+    dropFirstPicture(now);
     applyLinkedView(now);
     const v = model.view.value;
     const hadData = dataDirty;

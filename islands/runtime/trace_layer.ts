@@ -56,8 +56,14 @@ export class TraceLayer {
   /** what a shift is copied through: a canvas drawn onto itself is copied first anyway */
   #back: HTMLCanvasElement | null = null;
   readonly #hook: IPanePrimitive<number>;
+  #onTrace: (() => void) | null;
 
-  constructor(readonly chart: IChartApiBase<number>) {
+  /** `onTrace`: called once, when a render first puts a trace on the canvas */
+  constructor(
+    readonly chart: IChartApiBase<number>,
+    onTrace: () => void = () => {},
+  ) {
+    this.#onTrace = onTrace;
     this.canvas = document.createElement("canvas");
     this.canvas.className = "trace-layer";
     this.canvas.style.cssText =
@@ -219,6 +225,7 @@ export class TraceLayer {
         ctx.clearRect(runs[r], 0, runs[r + 1] - runs[r], this.#height);
       }
     }
+    let filled = false;
     for (const t of drawn) {
       if (runs.length > 0) ctx.fillStyle = t.color;
       const top = t.nextTop;
@@ -236,12 +243,18 @@ export class TraceLayer {
           while (e < end && height[e] === h && top[e] === top[c]) e++;
           ctx.fillRect(c, top[c], e - c, h);
           c = e;
+          filled = true;
         }
       }
       t.nextTop = t.top;
       t.nextHeight = t.height;
       t.top = top;
       t.height = height;
+    }
+    if (filled && this.#onTrace !== null) {
+      const once = this.#onTrace;
+      this.#onTrace = null;
+      once();
     }
   }
 

@@ -98,6 +98,11 @@ export class ScopeState {
     null,
   );
   readonly server = signal<StatusBody | null>(null);
+  /**
+   * the page's first picture (painted by its inline script from the server's rows) shows
+   * until the chart has drawn a trace, or has had the time to
+   */
+  readonly firstPicture: Signal<boolean>;
   readonly serverError = signal<string | null>(null);
   readonly helpOpen = signal(false);
   readonly drawerOpen = signal(false);
@@ -117,7 +122,9 @@ export class ScopeState {
     initial: ChannelSummary[],
     readonly port: ScopePort,
     hidden: readonly string[] = [],
+    firstPicture = false,
   ) {
+    this.firstPicture = signal(firstPicture);
     for (const c of initial) this.colorOf(c.name);
     this.channels = signal(initial.map((c) => ({
       name: c.name,

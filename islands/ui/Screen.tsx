@@ -23,6 +23,10 @@ export function Screen(props: {
       ref={props.wrapRef}
     >
       <div class="chart" ref={props.chartRef} data-points="0" />
+      {/* painted by the page's inline script (first_paint.ts), over the chart's plot area */}
+      {model.firstPicture.value && view === "yt" && (
+        <canvas class="first-trace" aria-hidden="true" />
+      )}
       <div
         class="plot"
         ref={props.plotRef}

@@ -19,6 +19,8 @@ export interface ScopeProps {
   channels: ChannelSummary[];
   /** the channels the page's link hides (?hide=): no measurement row waits for them */
   hidden: string[];
+  /** the page carries a first picture of its traces, shown until the chart draws them */
+  firstPicture: boolean;
 }
 
 /** GET /status: what the page's status line shows about the server. */

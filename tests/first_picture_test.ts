@@ -1,0 +1,207 @@
+// A joining page shows its trace with its first paint: the server puts the record's envelope in
+// the page, its inline script paints it (islands/runtime/first_paint.ts), and the chart's own
+// first trace takes its place, in the same pixels (lib/scope/first_picture.ts).
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { post } from "./helpers.ts";
+import { DESKTOP, OUTPUT, withScope } from "./scope_page.ts";
+
+const YELLOW = "#f7d038"; // the first channel's colour
+const CYAN = "#29d3f0";
+
+/** 20 s of a two-tone signal at 1 kHz, ending now, as a sender would have posted it. */
+async function postWave(base: string, channel: string, offset = 0) {
+  const now = Date.now() / 1000;
+  const x = Array.from({ length: 20_000 }, (_, i) => now - (19_999 - i) / 1000);
+  const y = x.map((t) =>
+    offset + Math.sin(2 * Math.PI * 0.37 * t) +
+    0.3 * Math.sin(2 * Math.PI * 3.1 * t)
+  );
+  for (let i = 0; i < x.length; i += 5000) {
+    const r = await post(base, {
+      channel,
+      x: x.slice(i, i + 5000),
+      y: y.slice(i, i + 5000),
+    });
+    assert.equal(r.status, 200);
+  }
+}
+
+/** Per device column of the first picture's canvas, the rows painted (-1: none). */
+function pictureColumns(page: Page) {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>("canvas.first-trace");
+    if (c === null || c.width === 0) return null;
+    const { data, width, height } = c.getContext("2d")!.getImageData(
+      0,
+      0,
+      c.width,
+      c.height,
+    );
+    const top = new Array(width).fill(-1);
+    const bottom = new Array(width).fill(-1);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (data[(y * width + x) * 4 + 3] > 200) {
+          if (top[x] === -1) top[x] = y;
+          bottom[x] = y;
+        }
+      }
+    }
+    return { top, bottom, height };
+  });
+}
+
+/** The share of `a`'s painted pixels that have one of `b`'s within a pixel, across or down. */
+function nearShare(
+  a: { top: number[]; bottom: number[] },
+  b: { top: number[]; bottom: number[] },
+): number {
+  let hit = 0;
+  let all = 0;
+  for (let c = 0; c < a.top.length; c++) {
+    if (a.top[c] < 0) continue;
+    for (let r = a.top[c]; r <= a.bottom[c]; r++) {
+      all++;
+      for (let d = -1; d <= 1; d++) {
+        const t = b.top[c + d];
+        if (
+          t !== undefined && t >= 0 && r >= t - 1 && r <= b.bottom[c + d] + 1
+        ) {
+          hit++;
+          break;
+        }
+      }
+    }
+  }
+  return all === 0 ? 0 : hit / all;
+}
+
+Deno.test({
+  name:
+    "first picture - a joining page shows its trace before the bundle runs, where the chart then draws it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withScope({}, async ({ base, browser, open, errors }) => {
+      await postWave(base, "wave");
+      // the bundle never arrives: what shows is the server's picture and the inline script
+      const bare = await browser.newPage({ viewport: DESKTOP });
+      await bare.route(/scope\.js/, (r) => r.abort());
+      await bare.goto(base + "/");
+      const picture = (await pictureColumns(bare))!;
+      assert.ok(picture !== null, "the picture's canvas is painted");
+      await bare.screenshot({
+        path: new URL("first-picture.png", OUTPUT).pathname,
+      });
+      const painted = picture.top.filter((t) => t >= 0).length;
+      assert.ok(
+        painted > 0.98 * picture.top.length,
+        `the trace spans the plot: ${painted} of ${picture.top.length} columns`,
+      );
+      // the autoscaled range, inside the price scale's 8 % margins
+      const highest = Math.min(...picture.top.filter((t) => t >= 0));
+      const lowest = Math.max(...picture.bottom);
+      assert.ok(
+        Math.abs(highest - 0.08 * picture.height) <= 2 &&
+          Math.abs(lowest - 0.92 * picture.height) <= 2,
+        `from row ${highest} to ${lowest} of ${picture.height}`,
+      );
+      await bare.close();
+
+      // with the bundle, the chart's trace takes the picture's place in the frame it draws:
+      // the trace layer's columns at the moment the picture leaves the page
+      const page = await open(DESKTOP, "/", async (p) => {
+        await p.addInitScript(() => {
+          const g = globalThis as unknown as {
+            __atSwap?: { top: number[]; bottom: number[] };
+          };
+          new MutationObserver(() => {
+            if (g.__atSwap !== undefined) return;
+            if (document.querySelector("canvas.first-trace") !== null) return;
+            const layer = document.querySelector<HTMLCanvasElement>(
+              "canvas.trace-layer",
+            );
+            if (layer === null) return;
+            const { data, width, height } = layer.getContext("2d")!
+              .getImageData(0, 0, layer.width, layer.height);
+            const top = new Array(width).fill(-1);
+            const bottom = new Array(width).fill(-1);
+            for (let y = 0; y < height; y++) {
+              for (let x = 0; x < width; x++) {
+                if (data[(y * width + x) * 4 + 3] > 200) {
+                  if (top[x] === -1) top[x] = y;
+                  bottom[x] = y;
+                }
+              }
+            }
+            g.__atSwap = { top, bottom };
+          }).observe(document, { childList: true, subtree: true });
+        });
+      });
+      await page.waitForFunction(
+        () => document.querySelector("canvas.first-trace") === null,
+        null,
+        { timeout: 10_000 },
+      );
+      const chart = (await page.evaluate(() =>
+        (globalThis as unknown as {
+          __atSwap?: { top: number[]; bottom: number[] };
+        }).__atSwap
+      ))!;
+      const drawn = chart.top.filter((t) => t >= 0).length;
+      assert.ok(
+        drawn > 0.98 * chart.top.length,
+        `the chart had drawn its trace when the picture went: ${drawn} columns`,
+      );
+      const a = nearShare(picture, chart);
+      const b = nearShare(chart, picture);
+      assert.ok(
+        a > 0.98 && b > 0.98,
+        `the same pixels, within one: ${
+          (100 * a).toFixed(1)
+        } % of the picture's, ${(100 * b).toFixed(1)} % of the chart's`,
+      );
+      assert.deepEqual(errors, []);
+      await page.close();
+    });
+  },
+});
+
+/** The first picture a GET of `path` carries, or null. */
+async function pictureOf(base: string, path: string) {
+  const html = await (await fetch(base + path)).text();
+  const m = html.match(
+    /<script type="application\/json" id="first-picture">(.*?)<\/script>/,
+  );
+  return m === null
+    ? null
+    : JSON.parse(m[1]) as { traces: { color: string; count: number }[] };
+}
+
+Deno.test({
+  name:
+    "first picture - only for the default view, and only of the channels it shows",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await withScope({}, async ({ base }) => {
+      assert.equal(await pictureOf(base, "/"), null, "nothing to draw yet");
+      await postWave(base, "a");
+      await postWave(base, "b", 3);
+      const both = await pictureOf(base, "/");
+      assert.deepEqual(
+        both?.traces.map((t) => [t.color, t.count]),
+        [[YELLOW, 20_000], [CYAN, 20_000]],
+      );
+      // colours stay the channels' own when one is hidden
+      const onlyB = await pictureOf(base, "/?hide=a");
+      assert.deepEqual(onlyB?.traces.map((t) => t.color), [CYAN]);
+      assert.equal(await pictureOf(base, "/?hide=a,b"), null);
+      // a link's own view is the chart's to draw
+      for (const view of ["?t=0.5", "?view=xy&xy=a,b", "?run=0", "?trig=1"]) {
+        assert.equal(await pictureOf(base, "/" + view), null, view);
+      }
+    });
+  },
+});
