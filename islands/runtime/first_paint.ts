@@ -54,11 +54,14 @@ export function paintFirstPicture(
   const reduced = picture.traces.some((t) => t.count > 2 * slots);
   const { from, to, columns: n } = picture;
   const grid = gridFor({ from, to }, w, !reduced);
-  // device column of x, and back: slot i sits at (i + 0.5) bar spacings less a pixel
+  // the bucket at device column px: slot i sits at (i + 0.5) bar spacings less a pixel, and
+  // buckets are linear in x, so in px too
   const perSlot = w / grid.slots;
-  const xAt = (px: number) =>
-    ((px / ratio + 1) / perSlot - 0.5 + grid.first) * grid.step;
-  const bucket = (x: number) => ((x - from) / (to - from)) * n;
+  const bucket = (px: number) =>
+    ((((px / ratio + 1) / perSlot - 0.5 + grid.first) * grid.step - from) /
+      (to - from)) * n;
+  const b0At = bucket(0);
+  const perPx = bucket(1) - b0At;
   // the price scale's mapping: its margins, then height - 1 across the range, bottom up
   const top = margin * h;
   const inner = h - 2 * top - 1;
@@ -66,22 +69,24 @@ export function paintFirstPicture(
     (h - 1 - (top + (inner * level) / levels)) * ratio;
   // a 1 px line covers half a pixel either side of its path, across as well as up
   const half = ratio / 2;
+  const rows = new Uint16Array(2 * n);
   for (const trace of picture.traces) {
     const bytes = atob(trace.rows);
-    const at = (i: number) =>
-      bytes.charCodeAt(2 * i) | (bytes.charCodeAt(2 * i + 1) << 8);
-    ctx.fillStyle = trace.color;
+    for (let i = 0; i < rows.length; i++) {
+      rows[i] = bytes.charCodeAt(2 * i) | (bytes.charCodeAt(2 * i + 1) << 8);
+    }
     let prevLo = -1;
     let prevHi = -1;
+    ctx.beginPath();
     for (let c = 0; c < columns; c++) {
-      const b0 = Math.max(0, Math.floor(bucket(xAt(c - half))));
-      const b1 = Math.min(n, Math.ceil(bucket(xAt(c + 1 + half))));
+      const b0 = Math.max(0, Math.floor(b0At + (c - half) * perPx));
+      const b1 = Math.min(n, Math.ceil(b0At + (c + 1 + half) * perPx));
       let lo = Infinity;
       let hi = -Infinity;
       for (let b = b0; b < b1; b++) {
-        if (at(2 * b) === empty) continue;
-        lo = Math.min(lo, at(2 * b));
-        hi = Math.max(hi, at(2 * b + 1));
+        if (rows[2 * b] === empty) continue;
+        if (rows[2 * b] < lo) lo = rows[2 * b];
+        if (rows[2 * b + 1] > hi) hi = rows[2 * b + 1];
       }
       if (!(lo <= hi)) continue;
       const ownLo = lo;
@@ -93,8 +98,12 @@ export function paintFirstPicture(
       prevHi = ownHi;
       const t = Math.round(row(hi) - half);
       const bottom = Math.round(row(lo) + half);
-      ctx.fillRect(c, t, 1, Math.max(1, bottom - t));
+      ctx.rect(c, t, 1, Math.max(1, bottom - t));
     }
+    // one fill of every column's rectangle: a software canvas fills one path faster than
+    // a thousand rectangles one by one
+    ctx.fillStyle = trace.color;
+    ctx.fill();
   }
 }
 
