@@ -2,7 +2,6 @@
 // the page, its inline script paints it (islands/runtime/first_paint.ts), and the chart's own
 // first trace takes its place, in the same pixels (lib/scope/first_picture.ts).
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { post } from "./helpers.ts";
 import { DESKTOP, OUTPUT, withScope } from "./scope_page.ts";
 
@@ -29,29 +28,45 @@ async function postWave(base: string, channel: string, offset = 0) {
   }
 }
 
-/** Per device column of the first picture's canvas, the rows painted (-1: none). */
-function pictureColumns(page: Page) {
-  return page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>("canvas.first-trace");
-    if (c === null || c.width === 0) return null;
-    const { data, width, height } = c.getContext("2d")!.getImageData(
-      0,
-      0,
-      c.width,
-      c.height,
-    );
-    const top = new Array(width).fill(-1);
-    const bottom = new Array(width).fill(-1);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        if (data[(y * width + x) * 4 + 3] > 200) {
-          if (top[x] === -1) top[x] = y;
-          bottom[x] = y;
-        }
+/**
+ * In the page: per device column of the canvas `selector` finds, the rows painted (-1: none).
+ * Self-contained, for page.evaluate and init scripts.
+ */
+function canvasColumns(
+  selector: string,
+):
+  | { top: number[]; bottom: number[]; height: number; cssWidth: number }
+  | null {
+  const c = document.querySelector<HTMLCanvasElement>(selector);
+  if (c === null || c.width === 0) return null;
+  const { data, width, height } = c.getContext("2d")!.getImageData(
+    0,
+    0,
+    c.width,
+    c.height,
+  );
+  const top = new Array(width).fill(-1);
+  const bottom = new Array(width).fill(-1);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (data[(y * width + x) * 4 + 3] > 200) {
+        if (top[x] === -1) top[x] = y;
+        bottom[x] = y;
       }
     }
-    return { top, bottom, height, cssWidth: c.clientWidth };
-  });
+  }
+  return { top, bottom, height, cssWidth: c.clientWidth };
+}
+
+/** In the page, from its start: the trace layer's columns when the first picture leaves. */
+function columnsAtSwap(columns: typeof canvasColumns): void {
+  const g = globalThis as unknown as { __atSwap?: Columns | null };
+  new MutationObserver(() => {
+    if (g.__atSwap !== undefined) return;
+    if (document.querySelector("canvas.first-trace") !== null) return;
+    if (document.querySelector("canvas.trace-layer") === null) return;
+    g.__atSwap = columns("canvas.trace-layer");
+  }).observe(document, { childList: true, subtree: true });
 }
 
 /** Rows painted per device column of a canvas `cssWidth` CSS pixels wide (-1: none). */
@@ -122,7 +137,8 @@ Deno.test({
         });
         await bare.route(/scope\.js/, (r) => r.abort());
         await bare.goto(base + "/");
-        const picture = (await pictureColumns(bare))!;
+        const picture =
+          (await bare.evaluate(canvasColumns, "canvas.first-trace"))!;
         assert.ok(picture !== null, "the picture's canvas is painted");
         await bare.screenshot({
           path: new URL(`first-picture-${viewport.width}.png`, OUTPUT).pathname,
@@ -145,31 +161,8 @@ Deno.test({
         // with the bundle, the chart's trace takes the picture's place in the frame it draws:
         // the trace layer's columns at the moment the picture leaves the page
         const page = await open(viewport, "/", async (p) => {
-          await p.addInitScript(() => {
-            const g = globalThis as unknown as {
-              __atSwap?: Columns;
-            };
-            new MutationObserver(() => {
-              if (g.__atSwap !== undefined) return;
-              if (document.querySelector("canvas.first-trace") !== null) return;
-              const layer = document.querySelector<HTMLCanvasElement>(
-                "canvas.trace-layer",
-              );
-              if (layer === null) return;
-              const { data, width, height } = layer.getContext("2d")!
-                .getImageData(0, 0, layer.width, layer.height);
-              const top = new Array(width).fill(-1);
-              const bottom = new Array(width).fill(-1);
-              for (let y = 0; y < height; y++) {
-                for (let x = 0; x < width; x++) {
-                  if (data[(y * width + x) * 4 + 3] > 200) {
-                    if (top[x] === -1) top[x] = y;
-                    bottom[x] = y;
-                  }
-                }
-              }
-              g.__atSwap = { top, bottom, cssWidth: layer.clientWidth };
-            }).observe(document, { childList: true, subtree: true });
+          await p.addInitScript({
+            content: `(${columnsAtSwap})(${canvasColumns})`,
           });
         });
         await page.waitForFunction(
