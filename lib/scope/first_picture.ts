@@ -40,8 +40,9 @@ const MAX_LABEL = 9;
 /**
  * The picture of `sources`' newest `points` each, on the chart's shared autoscaled axis and its
  * fit-all window; null where it could not be the chart's picture: nothing to draw, a flat
- * trace (its scale is the chart's choice), labels that widen the axis, a trace too sparse to
- * fill its buckets (the chart draws those with thicker lines and dots), or too much of it.
+ * trace (its scale is the chart's choice), x that steps back (the chart's window and scale
+ * then come from other points), labels that widen the axis, a trace too sparse to fill its
+ * buckets (the chart draws those with thicker lines and dots), or too much of it.
  */
 export function firstPicture(
   sources: PictureSource[],
@@ -54,49 +55,68 @@ export function firstPicture(
   if (counts.reduce((a, b) => a + b, 0) > MAX_POINTS) return null;
   let first = Infinity;
   let last = -Infinity;
+  for (let k = 0; k < held.length; k++) {
+    const ring = held[k].ring;
+    for (let i = ring.size - counts[k] + 1; i < ring.size; i++) {
+      if (!(ring.xAt(i) >= ring.xAt(i - 1))) return null;
+    }
+    first = Math.min(first, ring.xAt(ring.size - counts[k]));
+    last = Math.max(last, ring.xAt(ring.size - 1));
+  }
+  const fit = fitExtent(first, last);
+  if (fit === null || !Number.isFinite(fit.to - fit.from)) return null;
+  const inWindow = (x: number) => x >= fit.from && x <= fit.to;
+  // the autoscale's range: what is on screen
   let yMin = Infinity;
   let yMax = -Infinity;
   for (let k = 0; k < held.length; k++) {
     const ring = held[k].ring;
-    const from = ring.size - counts[k];
-    first = Math.min(first, ring.xAt(from));
-    last = Math.max(last, ring.xAt(ring.size - 1));
-    for (let i = from; i < ring.size; i++) {
+    for (let i = ring.size - counts[k]; i < ring.size; i++) {
+      if (!inWindow(ring.xAt(i))) continue;
       const y = ring.yAt(i);
       if (y < yMin) yMin = y;
       if (y > yMax) yMax = y;
     }
-    if (formatY(ring.yAt(ring.size - 1)).length > MAX_LABEL) return null;
   }
-  const fit = fitExtent(first, last);
-  if (fit === null || !(yMax > yMin) || !Number.isFinite(yMax - yMin)) {
-    return null;
-  }
-  if (Math.max(formatY(yMin).length, formatY(yMax).length) > MAX_LABEL) {
-    return null;
-  }
+  if (!(yMax > yMin) || !Number.isFinite(yMax - yMin)) return null;
   const span = fit.to - fit.from;
+  const bucketOf = (x: number) =>
+    Math.min(columns - 1, Math.floor(((x - fit.from) / span) * columns));
+  const labels = [yMin, yMax];
   const traces: FirstPicture["traces"] = [];
   for (let k = 0; k < held.length; k++) {
     const ring = held[k].ring;
     const rows = new Uint16Array(2 * columns).fill(EMPTY);
+    const lastBucket = bucketOf(ring.xAt(ring.size - 1));
     for (let i = ring.size - counts[k]; i < ring.size; i++) {
       const x = ring.xAt(i);
-      if (!(x >= fit.from && x <= fit.to)) continue;
-      const c = Math.min(
-        columns - 1,
-        Math.floor(((x - fit.from) / span) * columns),
-      );
-      const level = Math.round(((ring.yAt(i) - yMin) / (yMax - yMin)) * LEVELS);
+      if (!inWindow(x)) continue;
+      const c = bucketOf(x);
+      const y = ring.yAt(i);
+      const level = Math.round(((y - yMin) / (yMax - yMin)) * LEVELS);
       if (rows[2 * c] === EMPTY || level < rows[2 * c]) rows[2 * c] = level;
       if (rows[2 * c + 1] === EMPTY || level > rows[2 * c + 1]) {
         rows[2 * c + 1] = level;
       }
+      // the last-value label shows the newest slot's value: one of its bucket's extremes
+      if (c === lastBucket) labels.push(y);
     }
-    if (hasGap(rows, columns)) return null;
+    if (!denseEnough(rows, columns)) return null;
     traces.push({ color: held[k].color, count: counts[k], rows: base64(rows) });
   }
+  if (labels.some((y) => formatY(y).length > MAX_LABEL)) return null;
   return { from: fit.from, to: fit.to, columns, traces };
+}
+
+/**
+ * Whether the chart draws the trace as the picture does, a 1 px line: buckets filled without a
+ * gap between, over more than a third of the window (the chart thickens a trace filling less
+ * than a quarter of its slots).
+ */
+function denseEnough(rows: Uint16Array, columns: number): boolean {
+  let filled = 0;
+  for (let c = 0; c < columns; c++) if (rows[2 * c] !== EMPTY) filled++;
+  return filled * 3 > columns && !hasGap(rows, columns);
 }
 
 /** Whether an empty bucket lies between two filled ones. */

@@ -73,6 +73,14 @@ Deno.test("first picture - only the newest points the page will hold", () => {
   assert.equal(p.to, x[3999]);
   // fit-all of 1 .. 3.999 s: 0.5 s/div
   assert.equal(p.from, x[3999] - 5);
+  // and the scale is theirs: the old points at 100 are not on it
+  const rows = decode(p.traces[0].rows).filter((r) => r[0] !== EMPTY);
+  assert.equal(Math.min(...rows.map((r) => r[0])), 0);
+  assert.equal(Math.max(...rows.map((r) => r[1])), LEVELS);
+  assert.ok(
+    rows.filter((r) => r[1] - r[0] > LEVELS / 2).length < 100,
+    "the sine's buckets span a fraction of the range each",
+  );
 });
 
 Deno.test("first picture - none where it could not be the chart's first trace", () => {
@@ -96,6 +104,26 @@ Deno.test("first picture - none where it could not be the chart's first trace", 
   // a gap inside a dense trace
   const gapped = x.filter((t) => t < 1 || t > 2);
   assert.equal(one(gapped, gapped.map((t) => Math.sin(40 * t))), null, "a gap");
+  // x that steps back (a sender restarted its clock): the chart's window is not fit-all's
+  const fine = range(30_000, (i) => i / 10_000);
+  const restarted = [...fine, ...fine.slice(0, 10_000)];
+  assert.equal(
+    one(restarted, restarted.map((t) => Math.sin(40 * t))),
+    null,
+    "x back",
+  );
+  // a channel over a fifth of the window: the chart draws it with a thicker line
+  const late = [
+    { color: "#f7d038", ring: ring(x, sine) },
+    {
+      color: "#29d3f0",
+      ring: ring(x.slice(3200), sine.slice(3200)),
+    },
+  ];
+  assert.equal(firstPicture(late, 100_000), null, "a trace over a fifth");
+  // the newest value's label is wider than the axis holds, though the range's are not
+  const tail = sine.map((v, i) => (i > 3995 ? -0.0123457 : v));
+  assert.equal(one(x, tail), null, "the last value's label");
   // labels wider than the price axis holds at its least width move the plot
   assert.equal(one(x, sine.map((v) => v * 1.2345e-4)), null, "long labels");
   assert.notEqual(one(x, sine.map((v) => v * 12345)), null, "-12345.7 fits");
