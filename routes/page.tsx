@@ -27,9 +27,9 @@ const EARLY_SCRIPT_HASH = createHash("sha256").update(EARLY_SCRIPT).digest(
 );
 
 /**
- * The page and its assets: no inline script may run but the early socket's, by its hash (the
- * island is an external bundle and its props are JSON in a non-executable script element);
- * embedding as OSC_FRAME_ANCESTORS says.
+ * The page and its assets: no inline script may run but the page's own (the early socket and
+ * the first picture), by its hash; the island is an external bundle, and its props and the
+ * picture are JSON in non-executable script elements. Embedding as OSC_FRAME_ANCESTORS says.
  */
 export function pageHeaders(frameAncestors: string[]): MiddlewareHandler {
   return secureHeaders({
@@ -104,7 +104,9 @@ export function pageRoutes(state: State): Hono {
           <script
             type="application/json"
             id="first-picture"
-            dangerouslySetInnerHTML={{ __html: JSON.stringify(picture) }}
+            dangerouslySetInnerHTML={{
+              __html: JSON.stringify(picture).replaceAll("<", "\\u003c"),
+            }}
           />
         )}
         {/* last: the chart box it measures is laid out as the whole page lays it out */}
@@ -127,7 +129,8 @@ class Pictures {
 
   get(state: State, hidden: string[]): FirstPicture | null {
     const names = state.channels.names();
-    const key = JSON.stringify([names, hidden]);
+    // by what is drawn, not by what the link says: ?hide=zz or ?hide=b,a is the same picture
+    const key = JSON.stringify(names.map((name) => !hidden.includes(name)));
     const now = performance.now();
     if (this.#last?.key === key && now - this.#last.atMs < PICTURE_MS) {
       return this.#last.picture;

@@ -58,14 +58,32 @@ function canvasColumns(
   return { top, bottom, height, cssWidth: c.clientWidth };
 }
 
-/** In the page, from its start: the trace layer's columns when the first picture leaves. */
+/**
+ * In the page, from its start: the trace layer's columns when the first picture leaves, and
+ * how long before that a frame had already seen the layer hold a trace (null: none had, so
+ * the picture left in the frame the trace came).
+ */
 function columnsAtSwap(columns: typeof canvasColumns): void {
-  const g = globalThis as unknown as { __atSwap?: Columns | null };
+  const g = globalThis as unknown as {
+    __atSwap?: Columns | null;
+    __lateMs?: number | null;
+  };
+  let seenAt: number | null = null;
+  const look = () => {
+    if (g.__atSwap !== undefined) return;
+    const layer = columns("canvas.trace-layer");
+    if (seenAt === null && layer !== null && layer.top.some((t) => t >= 0)) {
+      seenAt = performance.now();
+    }
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
   new MutationObserver(() => {
     if (g.__atSwap !== undefined) return;
     if (document.querySelector("canvas.first-trace") !== null) return;
     if (document.querySelector("canvas.trace-layer") === null) return;
     g.__atSwap = columns("canvas.trace-layer");
+    g.__lateMs = seenAt === null ? null : performance.now() - seenAt;
   }).observe(document, { childList: true, subtree: true });
 }
 
@@ -136,10 +154,17 @@ Deno.test({
           deviceScaleFactor: ratio,
         });
         await bare.route(/scope\.js/, (r) => r.abort());
+        const bareErrors: string[] = [];
+        bare.on("pageerror", (e) => bareErrors.push(e.message));
         await bare.goto(base + "/");
         const picture =
           (await bare.evaluate(canvasColumns, "canvas.first-trace"))!;
         assert.ok(picture !== null, "the picture's canvas is painted");
+        assert.deepEqual(
+          bareErrors,
+          [],
+          "the inline script runs without error",
+        );
         await bare.screenshot({
           path: new URL(`first-picture-${viewport.width}.png`, OUTPUT).pathname,
         });
@@ -175,6 +200,13 @@ Deno.test({
             __atSwap?: Columns;
           }).__atSwap
         ))!;
+        const late = await page.evaluate(() =>
+          (globalThis as unknown as { __lateMs?: number | null }).__lateMs
+        );
+        assert.ok(
+          late === null || late! < 20,
+          `the picture left ${late} ms after a frame showed the chart's trace`,
+        );
         const drawn = chart.top.filter((t) => t >= 0).length;
         assert.ok(
           drawn > 0.98 * chart.top.length,
@@ -241,5 +273,38 @@ Deno.test({
         assert.equal(await pictureOf(base, "/" + view), null, view);
       }
     });
+  },
+});
+
+Deno.test({
+  name:
+    "first picture - a page that cannot go live does not keep showing it as if it were",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    // one viewer in all: the first page holds it, the second is refused its socket
+    await withScope(
+      { OSC_MAX_VIEWERS: "1" },
+      async ({ base, browser, open }) => {
+        await postWave(base, "wave");
+        const first = await open();
+        const second = await browser.newPage({ viewport: DESKTOP });
+        await second.goto(base + "/");
+        await second.waitForFunction(
+          () =>
+            document.querySelector(".conn")?.getAttribute("data-state") ===
+              "reconnecting",
+          null,
+          { timeout: 10_000 },
+        );
+        await second.waitForFunction(
+          () => document.querySelector("canvas.first-trace") === null,
+          null,
+          { timeout: 2_000 },
+        );
+        await second.close();
+        await first.close();
+      },
+    );
   },
 });

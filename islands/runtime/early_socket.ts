@@ -1,8 +1,9 @@
 // The page's WebSocket, opened by a small script inlined at the end of the page's body rather
 // than by the bundle after hydration and the chart's set-up: the snapshots are on their way
 // while the bundle downloads, compiles and hydrates, and what arrives meanwhile is kept for the
-// live feed to replay. The script is this file's `openEarlySocket`, as source (see
-// `earlySocketScript`); the bundle finds its socket on `globalThis`, and takes it once.
+// live feed to replay. The script runs this file's `openEarlySocket`, as source (see
+// `earlySocketScript`), then paints the first picture (first_paint.ts); the bundle finds its
+// socket on `globalThis`, and takes it once.
 
 /** A socket opened early, and what it has seen so far. */
 export interface EarlySocket {
@@ -49,11 +50,13 @@ export function openEarlySocket(
   const g = globalThis as Record<string, unknown>;
   g[name] = e;
   // a bundle that never comes (blocked, failed) must not leave it queueing without end: it
-  // takes the socket within a second or two, and opens its own when it finds this one closed
+  // takes the socket within a second or two, and opens its own when it finds this one closed.
+  // Nor leave the first picture up, a still trace on a page that will never be live.
   setTimeout(() => {
     if (g[name] !== e) return;
     delete g[name];
     socket.close(1000, "not taken");
+    document.querySelector("canvas.first-trace")?.remove();
   }, 10_000);
 }
 
@@ -73,11 +76,14 @@ export function takeEarlySocket(url: string): EarlySocket | null {
   return e;
 }
 
-/** The inline script's text: `openEarlySocket` called with the grid's and the URL's rules. */
+/**
+ * The inline script's part that opens the socket: `openEarlySocket` called with the grid's and
+ * the URL's rules (in a block of its own: whatever fails after it, the socket is open).
+ */
 export function earlySocketScript(
   slotsFor: (widthPx: number) => number,
 ): string {
-  return `(${openEarlySocket})(${slotsFor}, ${liveUrl}, ${
+  return `try {\n(${openEarlySocket})(${slotsFor}, ${liveUrl}, ${
     JSON.stringify(GLOBAL)
-  });`;
+  });\n} catch (e) { console.error(e); }\n`;
 }

@@ -109,8 +109,9 @@ export function paintFirstPicture(
 
 /**
  * The inline script's part that paints the first picture: the painter, given the chart's own
- * grid functions (declared in the script's scope, where rollGrid finds makeGrid and niceStep).
+ * grid functions (declared in the block, where rollGrid finds makeGrid and niceStep; a block
+ * of its own, so neither part's failure stops the other).
  */
 export function firstPaintScript(): string {
-  return `(() => {\n${niceStep}\n${makeGrid}\n${rollGrid}\n(${paintFirstPicture})(${AUTO_MARGIN}, ${LEVELS}, ${EMPTY}, rollGrid, ${slotsFor});\n})();`;
+  return `try {\n${niceStep}\n${makeGrid}\n${rollGrid}\n(${paintFirstPicture})(${AUTO_MARGIN}, ${LEVELS}, ${EMPTY}, rollGrid, ${slotsFor});\n} catch (e) { console.error(e); }\n`;
 }

@@ -388,7 +388,7 @@ function reducedIn(channels: ChannelDraw[], window: XWindow): boolean {
 
 /**
  * Grid slots for a chart `widthPx` CSS pixels wide (what /ws?slots= asks snapshots for). Self-
- * contained: the page's inline script carries its source (early_socket.ts).
+ * contained: the page's inline script carries its source (early_socket.ts, first_paint.ts).
  */
 export function slotsFor(widthPx: number): number {
   // two slots per CSS pixel, so each pixel column gets its own min/max bucket

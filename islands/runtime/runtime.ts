@@ -32,6 +32,8 @@ const FFT_MS = 100;
 // a link's zoom or stop waits for the snapshots, or it would hold an empty screen
 const SETTLE_MS = 700;
 const LIVE_STATUS_MS = 300;
+// the longest a first picture waits for the chart's trace
+const PICTURE_MS = 3000;
 
 /**
  * Starts the scope in the browser: the chart and the XY/FFT canvas, the socket, the frame loop
@@ -108,6 +110,7 @@ export function startScope(opts: {
         clearTimeout(statusSoon);
         statusSoon = setTimeout(() => statusPoll.now(), LIVE_STATUS_MS);
       }
+      if (state === "reconnecting") model.firstPicture.value = false;
       model.connection.value = state;
       model.retrySeconds.value = Math.ceil(retryMs / 1000);
       liveSinceMs = state === "live" ? performance.now() : null;
@@ -173,11 +176,17 @@ export function startScope(opts: {
       reducedToX: s.reducedToX.get(name) ?? -Infinity,
     }));
 
-  /** The page's first picture, left when the chart has had the time to draw: its channels are gone. */
+  /**
+   * The page's first picture goes when the chart has had the time to draw and has not (its
+   * channels are gone), and when the socket drops or never lasts: it would show, as if live,
+   * a trace the server no longer sends.
+   */
+  const startedMs = performance.now();
   const dropFirstPicture = (now: number) => {
+    if (!model.firstPicture.peek()) return;
     if (
-      model.firstPicture.peek() && liveSinceMs !== null &&
-      now - liveSinceMs > SETTLE_MS
+      (liveSinceMs !== null && now - liveSinceMs > SETTLE_MS) ||
+      now - startedMs > PICTURE_MS
     ) model.firstPicture.value = false;
   };
 

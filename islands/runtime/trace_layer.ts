@@ -38,7 +38,8 @@ interface Layered {
  *
  * The chart's own paint renders the layer again (a pane primitive), so a change of scale is
  * drawn with the mapping the axes show in the same frame. Drawn in the frame a point arrives,
- * where a series would wait for the chart's own animation frame, the next one.
+ * where a series would wait for the chart's own animation frame, the next one; but for a new
+ * x range, which is on screen only from that paint on (`hold`).
  */
 export class TraceLayer {
   readonly canvas: HTMLCanvasElement;

@@ -9,6 +9,7 @@ import type { XWindow } from "./timebase.ts";
  * instead of drawing it again; the step is then the span over that many slots (a few to spare
  * at the ends), not a 1-2-5 value, and the axis labels its ticks at the slots nearest them.
  * Otherwise, or where x is too large for such a step to keep slots apart, a 1-2-5 step.
+ * Self-contained but for makeGrid: the page's inline script carries its source (first_paint.ts).
  */
 export function rollGrid(
   window: XWindow,

@@ -23,7 +23,10 @@ export interface Step {
   mantissa: 1 | 2 | 5;
 }
 
-/** The smallest 1-2-5 step not below `raw` (raw > 0). */
+/**
+ * The smallest 1-2-5 step not below `raw` (raw > 0). Self-contained: the page's inline script
+ * carries its source (first_paint.ts).
+ */
 export function niceStep(raw: number): Step {
   let exponent = Math.floor(Math.log10(raw));
   let base = 10 ** exponent;
@@ -41,6 +44,7 @@ export function niceStep(raw: number): Step {
  * A grid covering [xMin, xMax] with at most about `maxSlots` slots (at least a third of that),
  * aligned to multiples of its step. A zero-width range is widened around its value. Values near
  * ±1.8e308 still give a finite grid (the slots that would overflow are left out).
+ * Self-contained but for niceStep: the page's inline script carries its source.
  */
 export function makeGrid(xMin: number, xMax: number, maxSlots: number): Grid {
   // work with half the span: xMax - xMin overflows to Infinity for values near ±1.8e308
