@@ -212,8 +212,9 @@ Deno.test({
           drawn > 0.98 * chart.top.length,
           `the chart had drawn its trace when the picture went: ${drawn} columns`,
         );
-        // in CSS pixels: the chart's first paint may be at one device pixel a CSS pixel, and
-        // sharpened in a later frame (lightweight-charts learns the ratio from an observer)
+        // in CSS pixels: headless Chromium's emulated device pixel ratio is not in the resize
+        // observer's device-pixel box, from which lightweight-charts sizes its canvases, so on
+        // the emulated phone the chart draws one device pixel a CSS pixel, the picture two
         const a = nearShare(inCss(picture), inCss(chart));
         const b = nearShare(inCss(chart), inCss(picture));
         assert.ok(
@@ -225,9 +226,8 @@ Deno.test({
         await page.close();
       };
 
-      // a desktop, and a phone at two device pixels a CSS pixel, whose chart paints its first
-      // trace at one (lightweight-charts learns the ratio from an observer, a frame later):
-      // there the two lines are drawn differently and agree a little less
+      // a desktop, and a phone at two device pixels a CSS pixel, where the chart draws at one
+      // (see below): there the two lines are drawn differently and agree a little less
       for (
         const [viewport, near] of [[DESKTOP, 0.98], [PHONE, 0.9]] as const
       ) {
