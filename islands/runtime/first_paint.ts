@@ -71,6 +71,7 @@ export function paintFirstPicture(
   const half = ratio / 2;
   const rows = new Uint16Array(2 * n);
   for (const trace of picture.traces) {
+    if (trace.rows === "") continue;
     const bytes = atob(trace.rows);
     for (let i = 0; i < rows.length; i++) {
       rows[i] = bytes.charCodeAt(2 * i) | (bytes.charCodeAt(2 * i + 1) << 8);

@@ -9,7 +9,8 @@ import type { RingBuffer } from "../shared/ring_buffer.ts";
 
 /**
  * The picture: the fit-all window `from`..`to` in `columns` equal buckets, and per trace its
- * colour, the points the page will hold of it, and each bucket's (low, high), oldest first.
+ * colour, the points the page will hold of it, and each bucket's (low, high), oldest first
+ * ("": a trace on the picture's scale that the chart draws in a way the picture does not).
  */
 export interface FirstPicture {
   from: number;
@@ -41,8 +42,9 @@ const MAX_LABEL = 9;
  * The picture of `sources`' newest `points` each, on the chart's shared autoscaled axis and its
  * fit-all window; null where it could not be the chart's picture: nothing to draw, a flat
  * trace (its scale is the chart's choice), x that steps back (the chart's window and scale
- * then come from other points), labels that widen the axis, a trace too sparse to fill its
- * buckets (the chart draws those with thicker lines and dots), or too much of it.
+ * then come from other points), labels that widen the axis, or too much of it. A trace too
+ * sparse to fill its buckets (the chart draws those with thicker lines and dots) is left out;
+ * with nothing left, there is no picture.
  */
 export function firstPicture(
   sources: PictureSource[],
@@ -101,10 +103,17 @@ export function firstPicture(
       // the last-value label shows the newest slot's value: one of its bucket's extremes
       if (c === lastBucket) labels.push(y);
     }
-    if (!denseEnough(rows, columns)) return null;
-    traces.push({ color: held[k].color, count: counts[k], rows: base64(rows) });
+    // a sparse trace is the chart's to draw (dots, thicker lines): left out of the picture,
+    // on whose scale it still is, it joins the screen with the chart's first trace
+    const dense = denseEnough(rows, columns);
+    traces.push({
+      color: held[k].color,
+      count: counts[k],
+      rows: dense ? base64(rows) : "",
+    });
   }
   if (labels.some((y) => formatY(y).length > MAX_LABEL)) return null;
+  if (traces.every((t) => t.rows === "")) return null;
   return { from: fit.from, to: fit.to, columns, traces };
 }
 

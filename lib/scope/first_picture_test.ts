@@ -120,7 +120,12 @@ Deno.test("first picture - none where it could not be the chart's first trace", 
       ring: ring(x.slice(3200), sine.slice(3200)),
     },
   ];
-  assert.equal(firstPicture(late, 100_000), null, "a trace over a fifth");
+  const withLate = firstPicture(late, 100_000)!;
+  assert.deepEqual(
+    withLate.traces.map((t) => t.rows === ""),
+    [false, true],
+    "a trace over a fifth is left to the chart",
+  );
   // the newest value's label is wider than the axis holds, though the range's are not
   const tail = sine.map((v, i) => (i > 3995 ? -0.0123457 : v));
   assert.equal(one(x, tail), null, "the last value's label");
@@ -145,4 +150,23 @@ Deno.test("first picture - none where it could not be the chart's first trace", 
     null,
     "600,000 points",
   );
+});
+
+Deno.test("first picture - a sparse trace is left to the chart, on the picture's scale", () => {
+  // the README's first steps: a sender's sine over x = 0..12499 and one curl point at y = 56.78
+  const x = range(12_500, (i) => i);
+  const sine = ring(x, x.map((i) => 5 * Math.sin(i / 500)));
+  const p = firstPicture([
+    { color: "#29d3f0", ring: ring([12.34], [56.78]) },
+    { color: "#f7d038", ring: sine },
+  ], 20_000)!;
+  assert.deepEqual(p.traces.map((t) => [t.color, t.rows === ""]), [
+    ["#29d3f0", true],
+    ["#f7d038", false],
+  ]);
+  // the sine spans -5..5 of -5..56.78: its top is at a sixth of the levels
+  const top = Math.max(
+    ...decode(p.traces[1].rows).filter((r) => r[1] !== EMPTY).map((r) => r[1]),
+  );
+  assert.ok(Math.abs(top - (10 / 61.78) * LEVELS) < 20, `top ${top}`);
 });
