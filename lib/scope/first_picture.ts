@@ -90,6 +90,8 @@ export function firstPicture(
     const ring = held[k].ring;
     const rows = new Uint16Array(2 * columns).fill(EMPTY);
     const lastBucket = bucketOf(ring.xAt(ring.size - 1));
+    let lastLow = Infinity;
+    let lastHigh = -Infinity;
     for (let i = ring.size - counts[k]; i < ring.size; i++) {
       const x = ring.xAt(i);
       if (!inWindow(x)) continue;
@@ -100,9 +102,13 @@ export function firstPicture(
       if (rows[2 * c + 1] === EMPTY || level > rows[2 * c + 1]) {
         rows[2 * c + 1] = level;
       }
-      // the last-value label shows the newest slot's value: one of its bucket's extremes
-      if (c === lastBucket) labels.push(y);
+      if (c === lastBucket) {
+        lastLow = Math.min(lastLow, y);
+        lastHigh = Math.max(lastHigh, y);
+      }
     }
+    // the last-value label shows the newest slot's value: one of its bucket's extremes
+    labels.push(lastLow, lastHigh);
     // a sparse trace is the chart's to draw (dots, thicker lines): left out of the picture,
     // on whose scale it still is, it joins the screen with the chart's first trace
     const dense = denseEnough(rows, columns);
