@@ -35,8 +35,9 @@ export const EMPTY = 65535;
 const MAX_TRACES = 4;
 const MAX_POINTS = 1_000_000;
 // the longest y label the chart's price axis holds at its minimum width (88 px), e.g.
-// -0.154324: a longer one widens the axis, and the plot would not be where the picture is
-const MAX_LABEL = 9;
+// -0.0942478 (measured in Chromium's monospace at 11 px; -0.00012345 widens it by 6 px): a
+// longer one widens the axis, and the plot would not be where the picture is
+const MAX_LABEL = 10;
 
 /**
  * The picture of `sources`' newest `points` each, on the chart's shared autoscaled axis and its

@@ -127,13 +127,13 @@ Deno.test("first picture - none where it could not be the chart's first trace", 
     "a trace over a fifth is left to the chart",
   );
   // the newest value's label is wider than the axis holds, though the range's are not
-  const tail = sine.map((v, i) => (i > 3995 ? -0.0123457 : v));
+  const tail = sine.map((v, i) => (i > 3995 ? -0.00123457 : v));
   assert.equal(one(x, tail), null, "the last value's label");
   // but only the newest bucket's extremes are ever its label: a long value inside it is not
   const xs = range(40_000, (i) => i / 10_000);
   const ys = xs.map((t, i) =>
     i === 39_995
-      ? -0.0123457
+      ? -0.00123457
       : i > 39_990
       ? (i % 2 ? 0.5 : -0.5)
       : Math.sin(40 * t)
